@@ -1,0 +1,41 @@
+# Tourney: every target installs what it needs into .venv first.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test test-fast check browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet torch==2.13.0 -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: a demo round on embedded SQLite + local Ray, then the leaderboard's URL.
+demo: $(STAMP)
+	$(BIN)/tourney demo
+
+## Chromium for the leaderboard's browser test (Debian package; skipped when absent).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	    || echo "chromium not installed: the browser test will be skipped"; }
+
+## The whole test suite (real SQLite, Ray, torch, ONNX Runtime, Streamlit).
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q -ra
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -ra -m "not slow"
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $$(ls -d tournament workloads hardware leaderboard benchmarks 2>/dev/null)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

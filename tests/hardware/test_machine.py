@@ -1,0 +1,88 @@
+"""MachineSpec: validation, defaults, YAML round trip, errors that name the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hardware._yaml import validate
+from hardware.machine import MachineSpec, load_machine, load_machines, save_machine
+from tournament.errors import UserError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_fill_power_and_derived_peak(small_spec: MachineSpec) -> None:
+    assert (small_spec.cpu_idle_w, small_spec.cpu_max_w) == (1.5, 8.0)
+    assert small_spec.peak_source == "derived"
+    assert small_spec.peak_gflops["fp32"] == 192.0
+    assert small_spec.tariff_usd_per_kwh == 0.15
+
+
+def test_given_peak_is_marked_and_completed(small_spec: MachineSpec) -> None:
+    data = small_spec.to_dict() | {"peak_gflops": {"fp32": 100.0, "int8": 400.0}}
+    del data["peak_source"]
+    spec = MachineSpec.model_validate(data)
+    assert spec.peak_source == "given"
+    assert spec.peak_gflops == {"fp32": 100.0, "fp16": 100.0, "bf16": 100.0, "int8": 400.0}
+
+
+def test_yaml_round_trip_with_gpu(tmp_path: Path, small_spec: MachineSpec) -> None:
+    gpu = {"name": "NVIDIA L4", "memory_gb": 22.5, "driver": "550.54", "tdp_w": 72}
+    data = small_spec.to_dict() | {"gpus": [gpu], "notes": "line one\nline two"}
+    spec = MachineSpec.model_validate(data)
+    assert spec.gpus[0].idle_w == 10.8 and spec.gpus[0].peak_gflops["fp32"] == 30_300
+    path = save_machine(spec, tmp_path / "m.yaml")
+    assert load_machine(path) == spec
+
+
+def test_bad_field_names_file_and_field(tmp_path: Path, small_spec: MachineSpec) -> None:
+    path = tmp_path / "bad.yaml"
+    text = save_machine(small_spec, path).read_text().replace("cpu_cores: 2", "cpu_cores: two")
+    path.write_text(text + "colour: red\n")
+    with pytest.raises(UserError) as info:
+        load_machine(path)
+    problems = info.value.problems
+    assert len(problems) == 2
+    assert str(path) in problems[0] and "'cpu_cores'" in problems[0] and "'two'" in problems[0]
+    assert "'colour' is not a known field" in problems[1]
+
+
+def test_missing_and_inconsistent_fields(tmp_path: Path, small_spec: MachineSpec) -> None:
+    data = small_spec.to_dict()
+    del data["price_usd_per_hour"]
+    with pytest.raises(UserError, match="field 'price_usd_per_hour' is required"):
+        validate(MachineSpec, data, "x.yaml")
+    with pytest.raises(UserError, match=r"cpu_threads \(1\) must be >= cpu_cores \(2\)"):
+        validate(MachineSpec, small_spec.to_dict() | {"cpu_threads": 1}, "x.yaml")
+    with pytest.raises(UserError, match="field 'id'"):
+        validate(MachineSpec, small_spec.to_dict() | {"id": "has space"}, "x.yaml")
+    with pytest.raises(UserError, match=r"price_usd_per_hour.*less than or equal to 10000"):
+        validate(MachineSpec, small_spec.to_dict() | {"price_usd_per_hour": 1e6}, "x.yaml")
+
+
+def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="cannot read the file"):
+        load_machine(tmp_path / "missing.yaml")
+    (tmp_path / "syntax.yaml").write_text("id: [unclosed\n")
+    with pytest.raises(UserError, match="invalid YAML at line"):
+        load_machine(tmp_path / "syntax.yaml")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    with pytest.raises(UserError, match="expected a mapping"):
+        load_machine(tmp_path / "list.yaml")
+
+
+def test_committed_example_loads() -> None:
+    spec = load_machine(REPO / "hardware" / "machines" / "local.yaml")
+    assert spec.id == "local" and "EPYC" in spec.cpu_model
+    assert "avx2" in spec.cpu_flags and "avx512f" not in spec.cpu_flags
+    assert spec.price_usd_per_hour > 0 and "re-check" in spec.notes and "https://" in spec.notes
+
+
+def test_load_machines_rejects_duplicate_ids(tmp_path: Path, small_spec: MachineSpec) -> None:
+    save_machine(small_spec, tmp_path / "a.yaml")
+    assert list(load_machines(tmp_path)) == ["test-vm"]
+    save_machine(small_spec, tmp_path / "b.yaml")
+    with pytest.raises(UserError, match="already defined"):
+        load_machines(tmp_path)

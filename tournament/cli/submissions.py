@@ -1,0 +1,109 @@
+"""``tourney workloads``, ``validate`` and ``submit``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from tournament.cli.app import console, fail
+from tournament.errors import UserError
+
+
+def known_machines() -> list[str]:
+    """Registered machine ids plus ``local`` (always available: detected on use)."""
+    from tournament.store import Store
+
+    return sorted({"local", *(m["id"] for m in Store().machines())})
+
+
+def workloads_cmd() -> None:
+    """List workloads, variants, metrics, runtimes and the quantizations each runtime can do."""
+    import workloads
+    from tournament import runtimes
+    from tournament.schema import QuantizationOptions, RuntimeOptions
+    from tournament.schema.submission import Quantization
+
+    table = Table(title="Workloads")
+    for col in ("workload", "variants", "quality metric", "default target"):
+        table.add_column(col)
+    for name in workloads.names():
+        wl = workloads.get(name)
+        table.add_row(
+            name,
+            ", ".join(wl.variants),
+            wl.metric.name,
+            f"{wl.default_target_ratio:g} x fp32 reference",
+        )
+    console.print(table)
+    matrix = Table(title="Valid runtime x quantization combinations (CPU execution provider)")
+    matrix.add_column("runtime")
+    for q in Quantization:
+        matrix.add_column(q.value)
+    for rt_name in runtimes.names():
+        rt = runtimes.get(rt_name)
+        cells = []
+        for q in Quantization:
+            ok = not rt.check(q, RuntimeOptions(), QuantizationOptions())
+            cells.append("yes" if ok else "-")
+        matrix.add_row(rt_name, *cells)
+    console.print(matrix)
+
+
+def validate_cmd(
+    files: list[Path] = typer.Argument(..., help="Submission files (YAML or JSON)."),
+) -> None:
+    """Check submission files; prints FILE: field: problem lines and exits 2 on any error."""
+    from tournament.schema.validate import load_submission
+
+    machines = known_machines()
+    problems: list[str] = []
+    for path in files:
+        try:
+            sub = load_submission(path, machines)
+            console.print(
+                f"{path}: ok ({sub.workload}/{sub.variant} {sub.runtime} "
+                f"{sub.quantization.value} batch {sub.batch_size}, "
+                f"config {sub.config_hash[:12]})",
+                markup=False,
+                highlight=False,
+            )
+        except UserError as exc:
+            problems += exc.problems
+    if problems:
+        fail(problems)
+
+
+def submit_cmd(
+    files: list[Path] = typer.Argument(..., help="Submission files (YAML or JSON)."),
+    round_name: str = typer.Option("", "--round", help="Enter the submissions into this round."),
+) -> None:
+    """Validate and store submissions (all or nothing); resubmitting is idempotent."""
+    from tournament.schema.validate import load_submission
+    from tournament.store import Store
+
+    machines = known_machines()
+    subs, problems = [], []
+    for path in files:
+        try:
+            subs.append((path, load_submission(path, machines)))
+        except UserError as exc:
+            problems += exc.problems
+    if problems:
+        fail(problems)
+    store = Store()
+    for path, sub in subs:
+        sub_id, created = store.add_submission(sub, round_name=round_name, source_file=str(path))
+        state = "submitted" if created else "already submitted"
+        console.print(
+            f"{path}: {state} as #{sub_id} (config {sub.config_hash[:12]})",
+            markup=False,
+            highlight=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("workloads")(workloads_cmd)
+    app.command("validate")(validate_cmd)
+    app.command("submit")(submit_cmd)

@@ -1,0 +1,113 @@
+"""The scenario contract: a scenario owns timing and traffic; it knows nothing about models.
+
+A scenario calls ``predictor.predict(feed)`` (the system under test) with batches it gets from
+a :class:`SampleSource`, timestamps every query with ``time.perf_counter_ns`` and returns the
+raw per-query figures. Statistics are computed from those by :mod:`tournament.harness.stats`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from tournament.runtimes.base import Predictor
+    from workloads.base import Feed
+
+
+class Rules(BaseModel):
+    """Measurement rules (MLPerf-style). A round may tighten them.
+
+    Measure until *both* ``min_duration_s`` and ``min_queries`` are met, after ``warmup_queries``
+    (and at least ``warmup_s``) that are not recorded; stop at ``max_duration_s`` regardless
+    (the result then records that the minimum was not met).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    warmup_queries: int = Field(default=10, ge=0, le=100_000)
+    warmup_s: float = Field(default=0.5, ge=0, le=600)
+    min_duration_s: float = Field(default=10.0, ge=0, le=86_400)
+    min_queries: int = Field(default=1024, ge=1, le=10_000_000)
+    max_duration_s: float = Field(default=120.0, gt=0, le=86_400)
+    server_target_qps: float | None = Field(default=None, gt=0, le=1_000_000)
+    server_latency_bound_ms: float = Field(default=100.0, gt=0, le=600_000)
+    server_find_peak: bool = Field(
+        default=False, description="Search the highest QPS whose p99 meets the bound first."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    bootstrap_resamples: int = Field(default=1000, ge=100, le=100_000)
+    timeout_s: float = Field(default=1800.0, gt=0, le=86_400)
+
+    @classmethod
+    def quick(cls) -> Rules:
+        """Short rules for tests and smoke runs (not comparable with full runs)."""
+        return cls(
+            warmup_queries=3,
+            warmup_s=0.0,
+            min_duration_s=0.2,
+            min_queries=32,
+            max_duration_s=10.0,
+            bootstrap_resamples=200,
+        )
+
+
+@dataclass
+class QueryLog:
+    """Raw figures of one timed run.
+
+    ``latencies_ns[i]`` is query i's latency: completion minus issue (single-stream, offline)
+    or completion minus *scheduled* arrival (server). ``samples_per_query`` is the number of
+    samples in each query. ``duration_ns`` is the wall time of the timed window.
+    """
+
+    scenario: str
+    latencies_ns: np.ndarray
+    samples_per_query: np.ndarray
+    duration_ns: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def queries(self) -> int:
+        return int(self.latencies_ns.shape[0])
+
+    @property
+    def samples(self) -> int:
+        return int(self.samples_per_query.sum())
+
+
+class SampleSource(ABC):
+    """Gives the scenario the batch for each query; pre-built so fetching costs nothing."""
+
+    @abstractmethod
+    def batch(self, size: int) -> Feed:
+        """A feed with ``size`` samples."""
+
+
+class Scenario(ABC):
+    """A traffic pattern with its timing. Implementations: single-stream, offline, server."""
+
+    name: str
+    description: str
+
+    @abstractmethod
+    def run(
+        self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules
+    ) -> QueryLog:
+        """Warm up, then issue queries until the rules are met; return the raw log."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A statistic with its bootstrap 95% confidence interval."""
+
+    value: float
+    ci_low: float
+    ci_high: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)

@@ -1,0 +1,181 @@
+"""The driver: takes queued runs from the store, dispatches them, records what comes back.
+
+The driver is the only writer. It keeps at most one run in flight per machine, enforces each
+run's time limit, retries runs whose worker died (system failures) up to ``max_attempts``,
+records deterministic failures once, and on Ctrl-C puts unfinished runs back in the queue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
+
+ProgressFn = Callable[[str, int, str], None]
+"""Called as ``progress(machine, run_id, event)`` with event queued/started/done/failed."""
+
+
+@dataclass
+class RunSummary:
+    """What one driver pass did."""
+
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    requeued: list[int] = field(default_factory=list)
+    interrupted: bool = False
+
+
+@dataclass
+class _InFlight:
+    item: WorkItem
+    future: Future[dict[str, Any]]
+    started: float
+    timeout_s: float
+
+
+def _timeout(item: WorkItem) -> float:
+    return float(item.rules.get("timeout_s", 1800.0))
+
+
+class Driver:
+    """Dispatches queued runs of one store through one backend."""
+
+    def __init__(
+        self,
+        store: Any,
+        backend: Backend,
+        *,
+        max_attempts: int = 3,
+        machine_wait_s: float = 60.0,
+        progress: ProgressFn | None = None,
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.max_attempts = max_attempts
+        self.machine_wait_s = machine_wait_s
+        self.progress = progress or (lambda machine, run_id, event: None)
+
+    def run(self, items: list[WorkItem]) -> RunSummary:
+        """Measure ``items`` (already queued in the store); returns when all are settled."""
+        summary = RunSummary()
+        queues: dict[str, list[WorkItem]] = {}
+        for item in items:
+            queues.setdefault(item.machine, []).append(item)
+        flying: dict[str, _InFlight] = {}
+        attempts: dict[int, int] = {}
+        waiting_since = time.monotonic()
+        try:
+            while any(queues.values()) or flying:
+                available = self.backend.machines()
+                for machine, queue in queues.items():
+                    if machine in flying or not queue:
+                        continue
+                    if machine not in available:
+                        if time.monotonic() - waiting_since > self.machine_wait_s:
+                            self._fail_unreachable(machine, queue, summary)
+                        continue
+                    item = queue.pop(0)
+                    if not self.store.claim_run(item.run_id, worker=self.backend.name):
+                        continue  # another driver took it
+                    attempts[item.run_id] = attempts.get(item.run_id, 0) + 1
+                    self.progress(machine, item.run_id, "started")
+                    flying[machine] = _InFlight(
+                        item, self.backend.submit(item), time.monotonic(), _timeout(item)
+                    )
+                if not flying:
+                    time.sleep(0.5)
+                    continue
+                self._settle(flying, queues, attempts, summary)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            self.backend.cancel()
+            for inflight in flying.values():
+                self.store.reset_run(inflight.item.run_id)
+                summary.requeued.append(inflight.item.run_id)
+        return summary
+
+    def _settle(
+        self,
+        flying: dict[str, _InFlight],
+        queues: dict[str, list[WorkItem]],
+        attempts: dict[int, int],
+        summary: RunSummary,
+    ) -> None:
+        now = time.monotonic()
+        next_deadline = min(f.started + f.timeout_s for f in flying.values())
+        done, _ = wait(
+            [f.future for f in flying.values()],
+            timeout=max(0.05, next_deadline - now),
+            return_when=FIRST_COMPLETED,
+        )
+        for machine, inflight in list(flying.items()):
+            item = inflight.item
+            if inflight.future in done:
+                del flying[machine]
+                self._record(item, inflight.future, queues, attempts, summary)
+            elif time.monotonic() - inflight.started > inflight.timeout_s:
+                self.backend.abort(item.run_id)
+                del flying[machine]
+                msg = f"time limit exceeded: the run took longer than {inflight.timeout_s:g} s"
+                self.store.fail_run(item.run_id, msg)
+                summary.failed[item.run_id] = msg
+                self.progress(machine, item.run_id, "failed")
+
+    def _record(
+        self,
+        item: WorkItem,
+        future: Future[dict[str, Any]],
+        queues: dict[str, list[WorkItem]],
+        attempts: dict[int, int],
+        summary: RunSummary,
+    ) -> None:
+        try:
+            measurement = future.result()
+        except WorkerError as exc:
+            self._fail(item, str(exc), summary)
+            return
+        except WorkerLost as exc:
+            if attempts.get(item.run_id, 0) < self.max_attempts:
+                self.store.reset_run(item.run_id)
+                queues[item.machine].insert(0, item)
+                self.progress(item.machine, item.run_id, "retrying")
+                return
+            self._fail(item, f"{exc} (after {attempts[item.run_id]} attempts)", summary)
+            return
+        except Exception as exc:  # infrastructure error outside the measurement
+            self._fail(item, f"{type(exc).__name__}: {exc}", summary)
+            return
+        from hardware.cost import costs_for
+        from tournament.store.results import COST_FIELDS
+
+        costs = costs_for({**measurement, "config": item.document}, item.machine_spec or {})
+        try:
+            self.store.finish_run(
+                item.run_id, measurement, {k: v for k, v in costs.items() if k in COST_FIELDS}
+            )
+        except Exception as exc:  # e.g. disk full: the run fails with the reason, others go on
+            self._fail(item, f"could not store the result: {type(exc).__name__}: {exc}", summary)
+            return
+        summary.done.append(item.run_id)
+        self.progress(item.machine, item.run_id, "done")
+
+    def _fail(self, item: WorkItem, message: str, summary: RunSummary) -> None:
+        self.store.fail_run(item.run_id, message)
+        summary.failed[item.run_id] = message
+        self.progress(item.machine, item.run_id, "failed")
+
+    def _fail_unreachable(self, machine: str, queue: list[WorkItem], summary: RunSummary) -> None:
+        msg = (
+            f"no worker for machine {machine!r} joined the cluster within "
+            f"{self.machine_wait_s:g} s; start one with `tourney worker start --machine "
+            f"{machine}`"
+        )
+        for item in queue:
+            self.store.fail_run(item.run_id, msg)
+            summary.failed[item.run_id] = msg
+            self.progress(machine, item.run_id, "failed")
+        queue.clear()

@@ -1,0 +1,77 @@
+"""Local backend: each benchmark in a fresh spawned process, one at a time.
+
+A fresh process per run means a crash, a leaked thread setting or a memory spike cannot
+leak into the next measurement, and peak RSS is the benchmark's own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
+
+
+def run_item(item: WorkItem) -> dict[str, Any]:
+    """Worker entry point: measure ``item``; a deterministic failure becomes WorkerError."""
+    from tournament.runner.measure import measure
+
+    try:
+        return measure(item.document, item.scenario, item.rules, item.machine_spec)
+    except Exception as exc:  # the model or runtime raised: report the message, not retried
+        tail = traceback.format_exc(limit=-3)
+        raise WorkerError(f"{type(exc).__name__}: {exc}\n{tail}") from None
+
+
+class LocalBackend(Backend):
+    """Runs every work item in its own spawned subprocess on this machine."""
+
+    name = "local"
+
+    def __init__(self, machine_id: str = "local") -> None:
+        self.machine_id = machine_id
+        self._ctx = multiprocessing.get_context("spawn")
+        self._pools: dict[int, ProcessPoolExecutor] = {}
+
+    def machines(self) -> set[str]:
+        return {self.machine_id}
+
+    def submit(self, item: WorkItem) -> Future[dict[str, Any]]:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
+        self._pools[item.run_id] = pool
+        inner = pool.submit(run_item, item)
+        outer: Future[dict[str, Any]] = Future()
+
+        def _done(fut: Future[dict[str, Any]]) -> None:
+            try:
+                outer.set_result(fut.result())
+            except BrokenProcessPool:
+                outer.set_exception(WorkerLost("the benchmark worker process died"))
+            except BaseException as exc:
+                outer.set_exception(exc)
+            finally:
+                pool.shutdown(wait=False)
+                self._pools.pop(item.run_id, None)
+
+        inner.add_done_callback(_done)
+        return outer
+
+    def abort(self, run_id: int) -> None:
+        pool = self._pools.get(run_id)
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public kill; its worker processes are in ``_processes``.
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            if proc.is_alive():
+                proc.kill()
+
+    def cancel(self) -> None:
+        for run_id in list(self._pools):
+            self.abort(run_id)
+
+    def close(self) -> None:
+        self.cancel()
+        self._pools.clear()

@@ -1,0 +1,113 @@
+"""One ``tourney run``: queue, dispatch through a backend with progress, record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tournament.runner.base import Backend, WorkItem
+from tournament.runner.driver import Driver, RunSummary
+
+
+def make_backend(kind: str, ray_address: str | None, machines: set[str]) -> Backend:
+    """A local subprocess backend, or Ray (embedded, or joined with ``ray_address``)."""
+    if kind == "local":
+        from tournament.errors import UserError
+        from tournament.runner.local import LocalBackend
+
+        others = sorted(machines - {"local"})
+        if others:
+            raise UserError(
+                f"machine: the local backend only runs machine 'local', but runs "
+                f"are queued for {', '.join(others)}; use --backend ray."
+            )
+        return LocalBackend()
+    from tournament.runner.ray_backend import RayBackend
+
+    return RayBackend(ray_address)
+
+
+def machine_specs(store: Any, machine_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Registered specs by id (``local`` is detected and registered on first use)."""
+    from tournament.machines import spec_of
+
+    return {mid: spec_of(store, mid) for mid in sorted(machine_ids)}
+
+
+def work_items(store: Any, specs: dict[str, dict[str, Any]], tasks: list[Any]) -> list[WorkItem]:
+    """Plain work items for queued runs."""
+    items = []
+    for task in tasks:
+        options = task.document.get("runtime_options", {})
+        items.append(
+            WorkItem(
+                run_id=task.run_id,
+                document=task.document,
+                scenario=task.scenario,
+                rules=task.rules,
+                machine=task.machine,
+                machine_spec=specs.get(task.machine),
+                needs_gpu=options.get("execution_provider") == "cuda",
+            )
+        )
+    return items
+
+
+def execute(
+    store: Any,
+    *,
+    scenario: str,
+    rules: dict[str, Any],
+    backend: str = "ray",
+    ray_address: str | None = None,
+    round_name: str | None = None,
+    machine_wait_s: float = 60.0,
+    console: Console | None = None,
+    backend_obj: Backend | None = None,
+) -> RunSummary:
+    """Queue every submission for ``scenario``/``rules`` and measure all pending runs."""
+    console = console or Console()
+    store.requeue_running()
+    store.queue_runs(scenario, rules, round_name=round_name)
+    tasks = store.pending_runs(round_name=round_name)
+    if not tasks:
+        console.print("nothing to run: every submission already has a result for these rules")
+        return RunSummary()
+    specs = machine_specs(store, {t.machine for t in tasks})
+    items = work_items(store, specs, tasks)
+    owned = backend_obj is None
+    be = backend_obj or make_backend(backend, ray_address, {i.machine for i in items})
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            bars = {}
+            for machine in sorted({i.machine for i in items}):
+                total = sum(1 for i in items if i.machine == machine)
+                bars[machine] = progress.add_task(f"machine {machine}", total=total)
+
+            def on_event(machine: str, run_id: int, event: str) -> None:
+                if event in {"done", "failed"}:
+                    progress.advance(bars[machine])
+                progress.update(
+                    bars[machine], description=f"machine {machine}: run #{run_id} {event}"
+                )
+
+            driver = Driver(
+                store,
+                be,
+                max_attempts=1 if be.name == "ray" else 3,
+                machine_wait_s=machine_wait_s,
+                progress=on_event,
+            )
+            return driver.run(items)
+    finally:
+        if owned:
+            be.close()

@@ -1,0 +1,95 @@
+"""The runtime contract: turn a workload's fp32 model into a prepared, timed-ready predictor.
+
+A runtime knows how to run a model; it knows nothing about timing (the harness owns timing)
+nor about the store. Combinations it cannot do are rejected by :meth:`Runtime.check` at
+validation time, before anything runs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from tournament.schema import Quantization, QuantizationOptions, RuntimeOptions
+    from workloads.base import Feed, Workload
+
+
+class Predictor(Protocol):
+    """Runs a prepared model. ``predict`` is called from one thread at a time.
+
+    ``predict`` takes a feed (inputs by name, batch on axis 0) and returns the model's single
+    output as a numpy array with the same batch size. It must finish the computation before
+    returning (no lazy or asynchronous results), so that the harness times real work.
+    """
+
+    def predict(self, feed: Feed) -> np.ndarray:
+        """Outputs for one batch."""
+        ...
+
+    def close(self) -> None:
+        """Release sessions, threads and memory."""
+        ...
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A prepared artifact and its predictor.
+
+    ``artifact_sha256`` hashes the exact bytes that run (the ONNX file, or the serialized
+    state dict for torch); ``details`` records how it was made (exporter, opset, quantizer
+    options, library versions) and is stored with each result.
+    """
+
+    predictor: Predictor
+    artifact_sha256: str
+    artifact_bytes: int
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Runtime(ABC):
+    """An inference engine with the quantizations it supports.
+
+    Contract:
+    * ``check`` is cheap (no heavy imports, nothing built) and returns one sentence per
+      problem, naming the field (``quantization``, ``runtime_options.execution_provider``...).
+    * ``prepare`` is deterministic for the same inputs and caches artifacts under
+      ``cache_dir`` keyed by a content hash of model, quantization and options; a cache hit
+      returns the same ``artifact_sha256``.
+    * ``prepare`` applies ``options`` (threads etc.) to the predictor it returns.
+    """
+
+    name: str
+    description: str
+    quantizations: frozenset[Quantization]
+
+    def check(
+        self,
+        quantization: Quantization,
+        options: RuntimeOptions,
+        quantization_options: QuantizationOptions,
+    ) -> list[str]:
+        """Problems with this combination, as sentences (empty when it can run)."""
+        problems: list[str] = []
+        if quantization not in self.quantizations:
+            allowed = ", ".join(sorted(q.value for q in self.quantizations))
+            problems.append(
+                f"quantization: runtime {self.name!r} cannot run {quantization.value!r}; "
+                f"expected one of: {allowed}."
+            )
+        return problems
+
+    @abstractmethod
+    def prepare(
+        self,
+        workload: Workload,
+        variant: str,
+        quantization: Quantization,
+        options: RuntimeOptions,
+        quantization_options: QuantizationOptions,
+        cache_dir: str,
+    ) -> Prepared:
+        """Build, convert and quantize the model; return a ready predictor."""

@@ -1,0 +1,132 @@
+"""Safe loading of user documents (YAML or JSON): data only, bounded, no surprises.
+
+Rejected with one sentence each: files over :data:`MAX_BYTES`, bytes that are not UTF-8,
+YAML anchors/aliases and tags (no alias bombs, no object construction), duplicate keys,
+NaN/infinity, nesting deeper than :data:`MAX_DEPTH`, and a top level that is not a mapping.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tournament.errors import UserError
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 8
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and duplicate keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="YAML aliases (*name) are not allowed in Tourney documents",
+                problem_mark=event.start_mark,
+            )
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise yaml.MarkedYAMLError(
+                problem="YAML anchors (&name) are not allowed in Tourney documents",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                raise yaml.MarkedYAMLError(
+                    problem=f"keys must be strings, got {key!r}", problem_mark=key_node.start_mark
+                )
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _no_float_specials(value: Any, where: str = "") -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UserError(f"{where or 'value'}: expected a finite number, got {value}.")
+
+
+def _check_tree(value: Any, depth: int = 0, where: str = "") -> None:
+    if depth > MAX_DEPTH:
+        raise UserError(f"{where or 'document'}: nested deeper than {MAX_DEPTH} levels.")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_tree(item, depth + 1, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_tree(item, depth + 1, f"{where}.{i}" if where else str(i))
+    else:
+        _no_float_specials(value, where)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _bad_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed; expected a finite number")
+
+
+def parse_document(text: str, *, fmt: str) -> dict[str, Any]:
+    """Parse ``text`` as ``fmt`` ("yaml" or "json"); a mapping or :class:`UserError`."""
+    try:
+        if fmt == "json":
+            data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_bad_constant)
+        else:
+            data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}" if mark is not None else "document"
+        raise UserError(f"{where}: invalid YAML: {exc.problem}.") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"document: invalid YAML: {exc}.") from None
+    except (ValueError, RecursionError) as exc:
+        raise UserError(f"document: invalid JSON: {exc}.") from None
+    if not isinstance(data, dict):
+        raise UserError(f"document: expected a mapping of fields, got {type(data).__name__}.")
+    _check_tree(data)
+    return data
+
+
+def load_document(path: str | Path) -> dict[str, Any]:
+    """Read and parse a YAML (``.yaml``/``.yml``) or JSON (``.json``) file safely."""
+    path = Path(path)
+    if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        raise UserError("file: expected a .yaml, .yml or .json file.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UserError(f"file: {size} bytes is over the {MAX_BYTES}-byte limit.")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError("file: no such file.") from None
+    except IsADirectoryError:
+        raise UserError("file: expected a file, got a directory.") from None
+    except OSError as exc:
+        raise UserError(f"file: cannot be read ({exc.strerror}).") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"file: not valid UTF-8 (byte {exc.start}).") from None
+    if "\x00" in text:
+        raise UserError("file: contains NUL bytes; expected text.")
+    return parse_document(text, fmt="json" if path.suffix.lower() == ".json" else "yaml")

@@ -1,0 +1,40 @@
+"""Encodings of values the store keeps: per-query latencies and content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import zlib
+from array import array
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def encode_latencies(latencies_ms: Iterable[float]) -> bytes:
+    """zlib of the latencies as little-endian float32 (about 7 significant digits kept)."""
+    values = array("f", latencies_ms)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return zlib.compress(values.tobytes(), level=6)
+
+
+def decode_latencies(blob: bytes | None) -> list[float]:
+    """The inverse of :func:`encode_latencies`; an absent blob decodes to an empty list."""
+    if not blob:
+        return []
+    values = array("f")
+    values.frombytes(zlib.decompress(blob))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
+
+
+def canonical_json(data: Mapping[str, Any]) -> str:
+    """Keys sorted, no whitespace: equal data gives equal text."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def sha256_of(data: Mapping[str, Any]) -> str:
+    """sha256 (hex) of the canonical JSON of ``data``: the identity of a rules set."""
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()

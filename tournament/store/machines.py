@@ -1,0 +1,94 @@
+"""Machines: the registry of where configurations run and what an hour there costs."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from tournament.errors import NotFoundError, UserError
+from tournament.schema.submission import NAME_PATTERN
+from tournament.store.base import StoreBase, row_dict
+from tournament.store.models import MachineRow
+from tournament.store.retry import retrying
+
+
+class MachinesPart(StoreBase):
+    """Writes and reads the ``machines`` table."""
+
+    @retrying
+    def upsert_machine(
+        self,
+        id: str,
+        spec: dict[str, Any],
+        price_usd_per_hour: float,
+        tariff_usd_per_kwh: float,
+        instance_type: str | None = None,
+        notes: str = "",
+    ) -> bool:
+        """Register machine ``id`` or replace its spec and prices; True if it was new.
+
+        Raises:
+            UserError: ``id`` is not a valid name, or a price is negative or not finite.
+        """
+        _check(id, price_usd_per_hour, tariff_usd_per_kwh)
+        values = {
+            "spec": spec,
+            "price_usd_per_hour": price_usd_per_hour,
+            "tariff_usd_per_kwh": tariff_usd_per_kwh,
+            "instance_type": instance_type,
+            "notes": notes,
+        }
+        with self._write() as session:
+            row = session.get(MachineRow, id)
+            if row is None:
+                session.add(MachineRow(id=id, **values))
+                return True
+            for key, value in values.items():
+                setattr(row, key, value)
+            return False
+
+    def machine(self, id: str) -> dict[str, Any] | None:
+        """One machine as a dict of its columns; None if it is not registered."""
+        with self._read() as session:
+            row = session.get(MachineRow, id)
+            return None if row is None else row_dict(row)
+
+    def machines(self) -> list[dict[str, Any]]:
+        """Every registered machine, by id."""
+        with self._read() as session:
+            return [
+                row_dict(r) for r in session.scalars(select(MachineRow).order_by(MachineRow.id))
+            ]
+
+    @retrying
+    def delete_machine(self, id: str) -> None:
+        """Unregister a machine (its results keep the prices they were computed with).
+
+        Raises:
+            NotFoundError: no machine has this id.
+        """
+        with self._write() as session:
+            row = session.get(MachineRow, id)
+            if row is None:
+                raise NotFoundError(f"machine {id} does not exist")
+            session.delete(row)
+
+
+def _check(id: str, price_usd_per_hour: float, tariff_usd_per_kwh: float) -> None:
+    problems = []
+    if not re.match(NAME_PATTERN, id):
+        problems.append(
+            f"machine id {id!r} must be 1-64 letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit."
+        )
+    for field, value in (
+        ("price_usd_per_hour", price_usd_per_hour),
+        ("tariff_usd_per_kwh", tariff_usd_per_kwh),
+    ):
+        if not (math.isfinite(value) and value >= 0):
+            problems.append(f"{field} must be a finite number >= 0, not {value!r}.")
+    if problems:
+        raise UserError(problems)

@@ -1,0 +1,321 @@
+"""Rounds: frozen specs with a status and, once closed, a stored ranking.
+
+The store only records; the rules of a round's life (who may open or close it, when) belong to
+:mod:`tournament.rounds`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tournament.errors import NotFoundError, StateError, UserError
+from tournament.measurement import Measurement
+from tournament.schema.submission import Submission
+from tournament.store.base import StoreBase, row_dict
+from tournament.store.codec import sha256_of
+from tournament.store.models import (
+    ResultRow,
+    RoundRow,
+    RoundStatus,
+    RunRow,
+    RunStatus,
+    SubmissionRow,
+)
+from tournament.store.results import (
+    _as_measurement,
+    _costs,
+    _result_id_of_run,
+    measurement_columns,
+)
+from tournament.store.retry import retrying
+from tournament.store.runs import get_run_row
+from tournament.store.submissions import _new_row
+from tournament.store.types import utcnow
+
+ENTRY_STATUSES = (RoundStatus.OPEN.value, RoundStatus.RUNNING.value)
+"""Statuses in which a round takes entries and records results."""
+
+
+class RoundsPart(StoreBase):
+    """Writes and reads the ``rounds`` table."""
+
+    @retrying
+    def create_round(self, name: str, spec: dict[str, Any], *, schedule: str | None = None) -> bool:
+        """Record round ``name`` as a draft; True if new, False if it exists with this spec.
+
+        Raises:
+            StateError: a round of this name exists with another spec (specs are frozen).
+        """
+        spec_sha = sha256_of(spec)
+        with self._write() as session:
+            row = session.get(RoundRow, name)
+            if row is None:
+                session.add(RoundRow(name=name, spec=spec, spec_sha256=spec_sha, schedule=schedule))
+                return True
+            if row.spec_sha256 != spec_sha:
+                raise StateError(f"round {name} exists with another spec; choose a new name.")
+            return False
+
+    def round(self, name: str) -> dict[str, Any] | None:
+        """One round as a dict of its columns; None if there is none of this name."""
+        with self._read() as session:
+            row = session.get(RoundRow, name)
+            return None if row is None else row_dict(row)
+
+    def rounds(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Rounds (with one status if given), oldest first."""
+        query = select(RoundRow).order_by(RoundRow.created_at, RoundRow.name)
+        if status is not None:
+            query = query.where(RoundRow.status == _status(status))
+        with self._read() as session:
+            return [row_dict(row) for row in session.scalars(query)]
+
+    @retrying
+    def set_round_status(
+        self, name: str, status: str, *, ranking: dict[str, Any] | None = None
+    ) -> None:
+        """Set a round's status; opening stamps ``opened_at``, closing ``closed_at``.
+
+        ``ranking``, if given, is stored with it (at close). No transition rule is enforced here.
+
+        Raises:
+            NotFoundError: no round has this name.
+            UserError: ``status`` is not draft, open, running or closed.
+        """
+        status = _status(status)
+        with self._write() as session:
+            row = session.get(RoundRow, name)
+            if row is None:
+                raise NotFoundError(f"round {name} does not exist")
+            row.status = status
+            if status == RoundStatus.OPEN.value and row.opened_at is None:
+                row.opened_at = utcnow()
+            if status == RoundStatus.CLOSED.value:
+                row.closed_at = utcnow()
+            if ranking is not None:
+                row.ranking = ranking
+
+    @retrying
+    def transition_round(self, name: str, expected: Sequence[str], status: str) -> bool:
+        """Move round ``name`` to ``status`` if it is in one of the ``expected`` statuses.
+
+        One conditional ``UPDATE ... WHERE status IN (expected)``: of concurrent transitions
+        exactly one succeeds. Opening stamps ``opened_at`` and re-hashes the stored spec (the
+        frozen copy); closing stamps ``closed_at`` and cancels the round's queued and running
+        runs in the same transaction.
+
+        Returns:
+            False (nothing changed) when the round is in another status.
+
+        Raises:
+            NotFoundError: no round has this name.
+        """
+        status = _status(status)
+        values: dict[str, Any] = {"status": status}
+        if status == RoundStatus.CLOSED.value:
+            values["closed_at"] = utcnow()
+        query = (
+            update(RoundRow)
+            .where(RoundRow.name == name, RoundRow.status.in_([_status(s) for s in expected]))
+            .values(**values)
+        )
+        with self._write() as session:
+            if session.execute(query).rowcount != 1:  # type: ignore[attr-defined]
+                _round_row(session, name)
+                return False
+            row = _round_row(session, name)
+            if status == RoundStatus.OPEN.value:
+                row.opened_at = row.opened_at or utcnow()
+                row.spec_sha256 = sha256_of(row.spec)
+            if status == RoundStatus.CLOSED.value:
+                _cancel_round_runs(session, name)
+            return True
+
+    @retrying
+    def replace_draft_round(
+        self, name: str, spec: dict[str, Any], *, schedule: str | None = None
+    ) -> bool:
+        """Replace the spec of a draft round; False if the round is no longer a draft.
+
+        Raises:
+            NotFoundError: no round has this name.
+        """
+        query = (
+            update(RoundRow)
+            .where(RoundRow.name == name, RoundRow.status == RoundStatus.DRAFT.value)
+            .values(spec=spec, spec_sha256=sha256_of(spec), schedule=schedule)
+        )
+        with self._write() as session:
+            if session.execute(query).rowcount == 1:  # type: ignore[attr-defined]
+                return True
+            _round_row(session, name)
+            return False
+
+    @retrying
+    def store_round_ranking(self, name: str, ranking: dict[str, Any]) -> bool:
+        """Store the ranking of a closed round; False if the round is not closed.
+
+        Raises:
+            NotFoundError: no round has this name.
+        """
+        with self._write() as session:
+            row = _round_row(session, name, lock=True)
+            if row.status != RoundStatus.CLOSED.value:
+                return False
+            row.ranking = ranking
+            return True
+
+    @retrying
+    def requeue_round_running(self, name: str) -> int:
+        """Put the round's running runs back in the queue (resume after a killed driver)."""
+        entries = select(SubmissionRow.id).where(SubmissionRow.round_name == name)
+        query = (
+            update(RunRow)
+            .where(RunRow.status == RunStatus.RUNNING.value, RunRow.submission_id.in_(entries))
+            .values(status=RunStatus.QUEUED.value, worker=None, started_at=None)
+        )
+        with self._write() as session:
+            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def round_run_counts(self, name: str) -> dict[str, int]:
+        """Runs of the round's entries by status (every status, zeros included)."""
+        query = (
+            select(RunRow.status, func.count())
+            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
+            .where(SubmissionRow.round_name == name)
+            .group_by(RunRow.status)
+        )
+        counts = {s.value: 0 for s in RunStatus}
+        with self._read() as session:
+            counts.update({status: int(n) for status, n in session.execute(query).tuples()})
+        return counts
+
+    @retrying
+    def add_round_entry(
+        self, sub: Submission, round_name: str, *, source_file: str | None = None
+    ) -> tuple[int, bool]:
+        """Enter ``sub`` in a round that is open or running, atomically with that check.
+
+        Idempotent like :meth:`add_submission` (same configuration: same id, created False).
+
+        Raises:
+            NotFoundError: no round has this name.
+            StateError: the round is a draft or closed.
+        """
+        try:
+            with self._write() as session:
+                row = _round_row(session, round_name, lock=True)
+                _require_entries(row)
+                existing = session.scalar(
+                    select(SubmissionRow.id).where(
+                        SubmissionRow.round_name == round_name,
+                        SubmissionRow.config_hash == sub.config_hash,
+                    )
+                )
+                if existing is not None:
+                    return existing, False
+                entry = _new_row(sub, round_name=round_name, origin="human")
+                entry.source_file = source_file
+                session.add(entry)
+                session.flush()
+                return entry.id, True
+        except IntegrityError:  # entered by another writer meanwhile: the unique constraint
+            return self.add_round_entry(sub, round_name, source_file=source_file)
+
+    @retrying
+    def finish_round_run(
+        self,
+        run_id: int,
+        measurement: Mapping[str, Any] | Measurement,
+        costs: Mapping[str, float | None] | None = None,
+    ) -> int:
+        """:meth:`finish_run`, refused once the run's round is closed (checked in the same
+        transaction); the result's environment gets ``round`` and ``round_spec_sha256``.
+
+        Runs outside any round are recorded as :meth:`finish_run` records them.
+
+        Raises:
+            NotFoundError: no run has this id.
+            StateError: the run's round is closed (or back to draft): results are frozen.
+            ValueError: as :meth:`finish_run`.
+        """
+        columns = {**measurement_columns(_as_measurement(measurement)), **_costs(costs or {})}
+        try:
+            with self._write() as session:
+                run = get_run_row(session, run_id)
+                existing = _result_id_of_run(session, run_id)
+                if existing is not None:
+                    return existing
+                if columns["scenario"] != run.scenario:
+                    raise ValueError(
+                        f"measurement scenario {columns['scenario']!r} is not the scenario "
+                        f"{run.scenario!r} of run {run_id}"
+                    )
+                columns["environment"] = _round_environment(session, run, columns)
+                row = ResultRow(run_id=run_id, submission_id=run.submission_id, **columns)
+                session.add(row)
+                run.status, run.error, run.finished_at = RunStatus.DONE.value, None, utcnow()
+                session.flush()
+                return row.id
+        except IntegrityError:
+            with self._read() as session:
+                existing = _result_id_of_run(session, run_id)
+            if existing is None:
+                raise
+            return existing
+
+
+def _round_row(session: Session, name: str, *, lock: bool = False) -> RoundRow:
+    row = session.get(RoundRow, name, with_for_update=lock)
+    if row is None:
+        raise NotFoundError(f"round {name} does not exist")
+    return row
+
+
+def _require_entries(row: RoundRow) -> None:
+    if row.status not in ENTRY_STATUSES:
+        raise StateError(
+            f"round {row.name} is {row.status}: it takes entries and results only while open "
+            "or running."
+        )
+
+
+def _cancel_round_runs(session: Session, name: str) -> None:
+    entries = select(SubmissionRow.id).where(SubmissionRow.round_name == name)
+    session.execute(
+        update(RunRow)
+        .where(
+            RunRow.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+            RunRow.submission_id.in_(entries),
+        )
+        .values(
+            status=RunStatus.CANCELLED.value,
+            error=f"round {name} closed before this run finished",
+            finished_at=utcnow(),
+        )
+    )
+
+
+def _round_environment(session: Session, run: RunRow, columns: dict[str, Any]) -> dict[str, Any]:
+    round_name = session.scalar(
+        select(SubmissionRow.round_name).where(SubmissionRow.id == run.submission_id)
+    )
+    environment = dict(columns.get("environment") or {})
+    if not round_name:
+        return environment
+    row = _round_row(session, round_name, lock=True)
+    _require_entries(row)
+    environment.update(round=row.name, round_spec_sha256=row.spec_sha256)
+    return environment
+
+
+def _status(status: str) -> str:
+    allowed = [s.value for s in RoundStatus]
+    if status not in allowed:
+        raise UserError(f"round status must be one of {', '.join(allowed)}, not {status!r}.")
+    return status
