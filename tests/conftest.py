@@ -14,6 +14,8 @@ _SHARED_CACHE = Path(
 )
 os.environ["TOURNEY_CACHE"] = str(_SHARED_CACHE)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Ray clusters started by tests (embedded, local) listen on 127.0.0.1 only; read at ray import.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 

@@ -29,7 +29,7 @@ def fail(problems: list[str], code: int = 2) -> None:
 
 
 def _register() -> None:
-    from tournament.cli import demo, machines, results, runs, submissions, worker
+    from tournament.cli import demo, machines, results, rounds, runs, submissions, worker
 
     submissions.register(app)
     runs.register(app)
@@ -37,6 +37,7 @@ def _register() -> None:
     app.add_typer(machines.machines_app, name="machines")
     app.command("demo")(demo.demo_cmd)
     app.add_typer(worker.worker_app, name="worker")
+    rounds.register(app)
 
 
 def main() -> None:

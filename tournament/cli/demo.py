@@ -1,4 +1,4 @@
-"""``tourney demo``: submit the examples, measure them through local Ray, show the results."""
+"""``tourney demo``: a demo round of the example submissions on local Ray, then next steps."""
 
 from __future__ import annotations
 
@@ -6,49 +6,70 @@ from pathlib import Path
 
 import typer
 
-from tournament.cli.app import console
+from tournament.cli.app import console, fail
+from tournament.errors import UserError
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO_RULES = {
-    "warmup_queries": 10,
-    "warmup_s": 0.5,
-    "min_duration_s": 2.0,
-    "min_queries": 200,
-    "max_duration_s": 30.0,
-}
+DEMO_PRICE_USD_PER_HOUR = 0.15
+"""Assumed price of this machine when none is registered: the example 2-vCPU VM's rate
+(``hardware/machines/local.yaml``); register your own with ``tourney machines register``."""
 
 
 def demo_cmd(
     examples: Path = typer.Option(
-        REPO / "submissions" / "examples",
-        help="Folder of submissions to enter.",
+        REPO / "submissions" / "examples", help="Folder of submissions to enter."
+    ),
+    round_file: Path = typer.Option(
+        REPO / "submissions" / "rounds" / "demo.yaml", "--round-spec", help="Round spec."
     ),
     backend: str = typer.Option("ray", help="ray (embedded local cluster) or local."),
 ) -> None:
-    """Run a demo: enter the example submissions, measure them, print results and next steps."""
+    """Play a demo round: register this machine, enter the examples, measure, rank, close."""
+    from hardware.detect import detect_local
     from tournament.cli.results import results_cmd
-    from tournament.cli.submissions import submit_cmd
     from tournament.config import db_url
-    from tournament.runner.session import execute
+    from tournament.machines import register
+    from tournament.rounds.load import load_round_spec
+    from tournament.rounds.play import play_round
+    from tournament.schema.validate import load_submission
     from tournament.store import Store
 
+    store = Store()
+    if store.machine("local") is None:
+        register(store, detect_local("local", price_usd_per_hour=DEMO_PRICE_USD_PER_HOUR))
+        console.print(
+            f"registered this machine as 'local' at an assumed {DEMO_PRICE_USD_PER_HOUR} USD/h"
+        )
     files = sorted(p for p in examples.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
-    console.print(f"[bold]Tourney demo[/] on {db_url()}: {len(files)} submissions from {examples}")
-    submit_cmd(files, round_name="")
-    summary = execute(
-        Store(), scenario="single-stream", rules=DEMO_RULES, backend=backend, console=console
-    )
+    subs, problems = [], []
+    for path in files:
+        try:
+            subs.append(load_submission(path, ["local"]))
+        except UserError as exc:
+            problems += exc.problems
+    if problems:
+        fail(problems)
+    spec = load_round_spec(round_file)
+    console.print(f"[bold]Tourney demo[/] on {db_url()}: {len(subs)} entries, round {spec.name}")
+    played = play_round(store, spec, subs, backend=backend, console=console)
+    for entry, reasons in played.skipped.items():
+        console.print(f"skipped {entry}: {'; '.join(reasons)}", markup=False)
     results_cmd(
         fmt="table",
         workload=None,
         scenario=None,
         machine=None,
-        round_name=None,
+        round_name=played.name,
         valid_only=False,
         prices=None,
     )
-    console.print(f"measured {len(summary.done)} runs, {len(summary.failed)} failed")
+    done = len(played.run.done) if played.run else 0
+    failed = len(played.run.failed) if played.run else 0
     console.print(
-        "Next: [bold]tourney leaderboard[/] serves the leaderboard at "
-        "http://127.0.0.1:8501 (run `.venv/bin/tourney leaderboard`)."
+        f"round {played.name} closed: {done} runs measured, {failed} failed; "
+        f"details: `tourney round status {played.name}`"
+    )
+    console.print(
+        "Next: [bold].venv/bin/tourney leaderboard[/] serves the leaderboard at "
+        "http://127.0.0.1:8501"
     )

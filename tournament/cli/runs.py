@@ -53,7 +53,9 @@ def run_cmd(
         "--machine-wait",
         help="Seconds to wait for a machine's worker before failing its runs.",
     ),
-    round_name: str | None = typer.Option(None, "--round", help="Only this round's entries."),
+    round_name: str | None = typer.Option(
+        None, "--round", help="Run this round's entries under its rules (= `round run`)."
+    ),
 ) -> None:
     """Measure every queued submission under a scenario, and store the results."""
     from tournament import harness
@@ -83,13 +85,29 @@ def run_cmd(
     if scenario == "server" and not rules.get("server_target_qps") and not find_peak:
         fail(["rules.server_target_qps: the server scenario needs --target-qps or --find-peak."])
     store = Store()
+    if round_name:
+        from tournament.rounds.run import run_round
+
+        done = run_round(
+            store,
+            round_name,
+            backend=backend,
+            ray_address=ray_address,
+            machine_wait_s=machine_wait_s,
+            console=console,
+        )
+        console.print(
+            f"round {round_name}: done {len(done.done)}, failed {len(done.failed)}, "
+            f"still pending {done.pending}"
+        )
+        raise typer.Exit(1 if done.failed else 0)
     summary = execute(
         store,
         scenario=scenario,
         rules=rules,
         backend=backend,
         ray_address=ray_address,
-        round_name=round_name,
+        round_name="",  # submissions outside rounds; rounds run with their own rules
         machine_wait_s=machine_wait_s,
         console=console,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -75,6 +76,16 @@ def validate_cmd(
         fail(problems)
 
 
+def round_entry_problems(store: Any, round_name: str, subs: list[tuple[Path, Any]]) -> list[str]:
+    """Why any of ``subs`` may not enter the round (checked for all before storing any)."""
+    from tournament.rounds.entries import check_entry
+    from tournament.rounds.lifecycle import require_round
+    from tournament.rounds.load import stored_spec
+
+    spec = stored_spec(require_round(store, round_name))
+    return [f"{path}: {p}" for path, sub in subs for p in check_entry(spec, sub)]
+
+
 def submit_cmd(
     files: list[Path] = typer.Argument(..., help="Submission files (YAML or JSON)."),
     round_name: str = typer.Option("", "--round", help="Enter the submissions into this round."),
@@ -90,11 +101,18 @@ def submit_cmd(
             subs.append((path, load_submission(path, machines)))
         except UserError as exc:
             problems += exc.problems
+    store = Store()
+    if round_name and not problems:
+        problems = round_entry_problems(store, round_name, subs)
     if problems:
         fail(problems)
-    store = Store()
     for path, sub in subs:
-        sub_id, created = store.add_submission(sub, round_name=round_name, source_file=str(path))
+        if round_name:
+            from tournament.rounds.entries import submit_to_round
+
+            sub_id, created = submit_to_round(store, round_name, sub, source_file=str(path))
+        else:
+            sub_id, created = store.add_submission(sub, source_file=str(path))
         state = "submitted" if created else "already submitted"
         console.print(
             f"{path}: {state} as #{sub_id} (config {sub.config_hash[:12]})",

@@ -154,7 +154,8 @@ class Driver:
 
         costs = costs_for({**measurement, "config": item.document}, item.machine_spec or {})
         try:
-            self.store.finish_run(
+            # finish_round_run refuses results for closed rounds in the same transaction.
+            self.store.finish_round_run(
                 item.run_id, measurement, {k: v for k, v in costs.items() if k in COST_FIELDS}
             )
         except Exception as exc:  # e.g. disk full: the run fails with the reason, others go on

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import resource
 import sys
+import time
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,8 @@ def measure(
     scenario = harness.get(scenario_name)
     spec = MachineSpec.model_validate(machine) if machine else _local_spec()
 
+    phases: dict[str, float] = {}
+    t0 = time.perf_counter()
     prepared = runtime.prepare(
         workload,
         sub.variant,
@@ -65,16 +68,24 @@ def measure(
         sub.quantization_options,
         str(config.cache_dir("artifacts")),
     )
+    phases["prepare_s"] = time.perf_counter() - t0
+    peak: dict[str, Any] = {}
     try:
         pool = max(SAMPLE_POOL, sub.batch_size)
         source = ArraySampleSource(workload.sample_inputs(sub.variant, pool))
+        if scenario_name == "server" and rules.server_find_peak:
+            rules, peak = _find_peak(prepared.predictor, source, sub.batch_size, rules)
         device = sub.runtime_options.execution_provider.value
         meter = best_meter(spec, device=device)
+        t0 = time.perf_counter()
         with meter.measure() as reading:
             log = scenario.run(prepared.predictor, source, sub.batch_size, rules)
+        phases["timed_s"] = time.perf_counter() - t0
         stats = summarize(log, rules)
+        t0 = time.perf_counter()
         eval_set = workload.eval_set(sub.variant)
         outputs = evaluate(prepared.predictor, eval_set.batches(sub.batch_size))
+        phases["accuracy_s"] = time.perf_counter() - t0
     finally:
         prepared.predictor.close()
 
@@ -82,7 +93,7 @@ def measure(
     reference = float(workload.reference_quality(sub.variant))
     target = workload.default_target_ratio
     flops = float(workload.flops_per_sample(sub.variant))
-    extra: dict[str, Any] = dict(log.extra)
+    extra: dict[str, Any] = {**log.extra, "phases_s": phases, **peak}
     task_metrics = getattr(workload, "task_metrics", None)
     if callable(task_metrics):
         extra["task_metrics"] = task_metrics(sub.variant, outputs)
@@ -136,6 +147,23 @@ def measure(
         extra=extra,
     )
     return m.as_dict()
+
+
+def _find_peak(
+    predictor: Any, source: Any, batch_size: int, rules: Rules
+) -> tuple[Rules, dict[str, Any]]:
+    """Search the peak QPS meeting the p99 bound; the rules to run the scenario at it."""
+    from tournament.errors import UserError
+    from tournament.harness.server import find_peak
+
+    qps, probes = find_peak(predictor, source, batch_size, rules)
+    if qps <= 0:
+        raise UserError(
+            f"rules.server_latency_bound_ms: no QPS met the p99 bound of "
+            f"{rules.server_latency_bound_ms:g} ms."
+        )
+    found = {"find_peak": {"peak_qps": qps, "probes": [list(p) for p in probes]}}
+    return rules.model_copy(update={"server_target_qps": qps}), found
 
 
 def _is_valid(quality: float, reference: float, target: float, higher_is_better: bool) -> bool:

@@ -19,6 +19,9 @@ from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
 from tournament.runner.local import run_item
 
 RESOURCE_PREFIX = "machine:"
+LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+"""Set to 0 before Ray is imported, Ray binds every server of an embedded cluster to 127.0.0.1
+(Ray reads it once, at import). Joining an existing cluster is unaffected by it."""
 
 
 def ray_run_item(item: WorkItem) -> dict[str, Any]:
@@ -52,6 +55,8 @@ class RayBackend(Backend):
         num_cpus: int | None = None,
         max_retries: int = 2,
     ) -> None:
+        if not address:
+            os.environ.setdefault(LOOPBACK_ENV, "0")
         import ray
 
         self._ray = ray

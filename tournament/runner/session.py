@@ -69,7 +69,11 @@ def execute(
 ) -> RunSummary:
     """Queue every submission for ``scenario``/``rules`` and measure all pending runs."""
     console = console or Console()
-    store.requeue_running()
+    # Resume after a killed driver: runs left "running" in this scope go back in the queue.
+    if round_name is None:
+        store.requeue_running()
+    else:
+        store.requeue_round_running(round_name)
     store.queue_runs(scenario, rules, round_name=round_name)
     tasks = store.pending_runs(round_name=round_name)
     if not tasks:

@@ -68,3 +68,16 @@ def test_unknown_machine_is_rejected_with_known_ones(tourney: Any, tmp_path: Pat
     proc = tourney("validate", str(sub), check=False)
     assert proc.returncode == 2
     assert "machine: unknown machine 'gpu-a'; expected one of: local" in proc.stderr
+
+
+def test_submit_to_a_round_checks_the_round(tourney: Any, _tourney_home: Path) -> None:
+    rounds = Path(__file__).parents[3] / "submissions" / "rounds"
+    path = str(EXAMPLES / "digits-ort-fp32.yaml")
+    proc = tourney("submit", "--round", "nope", path, check=False)
+    assert proc.returncode == 2 and "round nope does not exist" in proc.stderr
+    tourney("round", "create", str(rounds / "demo.yaml"))
+    proc = tourney("submit", "--round", "demo", path, check=False)
+    assert proc.returncode == 2 and "draft" in proc.stderr  # not open yet
+    tourney("round", "open", "demo")
+    assert "submitted as #1" in tourney("submit", "--round", "demo", path).stdout
+    assert submissions_in(_tourney_home) == 1

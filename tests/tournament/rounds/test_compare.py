@@ -1,0 +1,77 @@
+"""Pure comparisons: reproduction figures, fingerprints, Kendall's tau, round rankings."""
+
+from __future__ import annotations
+
+import pytest
+from scipy.stats import kendalltau
+
+from tournament.rounds.replay import _tau_b, compare_rankings, kendall_tau
+from tournament.rounds.reproduce import compare_figure, environment_warnings
+
+OLD = {
+    "latency_p50_ms": 1.0,
+    "latency_p50_ci_low_ms": 0.95,
+    "latency_p50_ci_high_ms": 1.05,
+    "latency_p99_ms": 2.0,
+    "latency_p99_ci_low_ms": 1.9,
+    "latency_p99_ci_high_ms": 2.1,
+    "quality": 0.98,
+    "energy_j_per_query": None,
+}
+
+
+def test_figures_agree_within_ci_or_tolerance() -> None:
+    assert compare_figure("latency_p50_ms", OLD, {"latency_p50_ms": 1.04})["how"] == (
+        "within the old 95 % CI"
+    )
+    assert compare_figure("latency_p50_ms", OLD, {"latency_p50_ms": 1.2})["how"] == "within 25%"
+    slow = compare_figure("latency_p50_ms", OLD, {"latency_p50_ms": 1.5})
+    assert not slow["agrees"] and slow["how"] == "differs by 50.0%"
+    assert compare_figure("latency_p99_ms", OLD, {"latency_p99_ms": 2.9})["agrees"]
+    assert compare_figure("quality", OLD, {"quality": 0.98})["how"] == "exactly equal"
+    assert not compare_figure("quality", OLD, {"quality": 0.9799})["agrees"]
+    assert compare_figure("energy_j_per_query", OLD, {"energy_j_per_query": 1.0})["agrees"] is None
+
+
+def test_environment_warnings_name_the_field() -> None:
+    old = {"cpu_model": "EPYC", "packages": {"torch": "2.13.0", "onnxruntime": "1.32"}}
+    new = {"cpu_model": "Xeon", "packages": {"torch": "2.13.0", "onnxruntime": "1.33"}}
+    assert environment_warnings(old, new) == [
+        "environment.cpu_model: was 'EPYC', now 'Xeon'.",
+        "environment.packages.onnxruntime: was 1.32, now 1.33.",
+    ]
+    assert environment_warnings(old, old) == []
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        ([1, 2, 3, 4], [1, 2, 3, 4]),
+        ([1, 2, 3, 4], [4, 3, 2, 1]),
+        ([1, 1, 3, 4], [2, 1, 3, 3]),
+        ([1, 2, 2, 4, 5], [1, 3, 2, 5, 4]),
+    ],
+)
+def test_kendall_tau_b_matches_scipy(x: list[float], y: list[float]) -> None:
+    expected = kendalltau(x, y).statistic
+    assert kendall_tau(x, y) == pytest.approx(expected)
+    assert _tau_b(x, y) == pytest.approx(expected)
+
+
+def test_kendall_tau_undefined() -> None:
+    assert kendall_tau([1.0], [1.0]) is None
+    assert kendall_tau([1.0, 1.0], [1.0, 2.0]) is None
+    assert _tau_b([1.0, 1.0], [1.0, 2.0]) is None
+
+
+def test_compare_rankings_by_frontier() -> None:
+    def group(ranks: dict[str, int | None]) -> dict[str, object]:
+        entries = [{"config_hash": c, "rank": r} for c, r in ranks.items()]
+        return {"frontier": "w/s/m/99", "entries": entries}
+
+    old = {"groups": [group({"a": 1, "b": 2, "c": 3, "d": None})]}
+    same = {"groups": [group({"a": 1, "b": 2, "c": 3, "d": None})]}
+    swapped = {"groups": [group({"a": 3, "b": 2, "c": 1, "d": None})]}
+    assert compare_rankings(old, same) == ({"w/s/m/99": 1.0}, {"w/s/m/99": 4})
+    taus, _ = compare_rankings(old, swapped)
+    assert taus["w/s/m/99"] == pytest.approx(kendalltau([1, 2, 3, 4], [3, 2, 1, 4]).statistic)

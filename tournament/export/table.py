@@ -1,0 +1,51 @@
+"""A round's results as one table: every flat result column plus the round's ranking.
+
+Rows are :meth:`~tournament.store.results.ResultsPart.results` of the round. When the round
+is ranked, each result that represents its entry in a ranking group gets that group's
+``accuracy_class``, ``rank``, ``tied``, ``pareto_rank``, ``valid_in_class`` and
+``invalid_reason`` (one row per result and class); other results (repeats that were not the
+median) appear once with those columns empty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tournament.rounds.lifecycle import require_round
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RANK_COLUMNS = ("accuracy_class", "rank", "tied", "pareto_rank", "valid_in_class", "invalid_reason")
+
+
+def round_rows(store: Any, name: str) -> list[dict[str, Any]]:
+    """The round's results, oldest first, with ranking columns (see the module)."""
+    row = require_round(store, name)
+    results = sorted(store.results(round_name=name), key=lambda r: r["result_id"])
+    placed: dict[int, list[dict[str, Any]]] = {}
+    for group in (row["ranking"] or {}).get("groups", []):
+        for entry in group["entries"]:
+            placed.setdefault(entry["result_id"], []).append(
+                {
+                    "accuracy_class": group["accuracy_class"],
+                    "rank": entry["rank"],
+                    "tied": entry["tied"],
+                    "pareto_rank": entry["pareto_rank"],
+                    "valid_in_class": entry["valid"],
+                    "invalid_reason": entry["invalid_reason"],
+                }
+            )
+    out = []
+    for result in results:
+        base = {"round_status": row["status"], "round_spec_sha256": row["spec_sha256"], **result}
+        for ranks in placed.get(result["result_id"]) or [dict.fromkeys(RANK_COLUMNS)]:
+            out.append({**base, **ranks})
+    return out
+
+
+def round_frame(store: Any, name: str) -> pd.DataFrame:
+    """:func:`round_rows` as a pandas DataFrame (datetimes as timezone-aware UTC)."""
+    import pandas as pd
+
+    return pd.DataFrame(round_rows(store, name))

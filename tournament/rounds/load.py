@@ -1,0 +1,44 @@
+"""Reading round specs: safe YAML/JSON loading, structure, consistency and registry checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tournament.errors import UserError
+from tournament.rounds.spec import RoundSpec, consistency_problems, registry_problems
+
+
+def parse_round_spec(
+    data: dict[str, Any], known_machines: Iterable[str] | None = None
+) -> RoundSpec:
+    """A validated :class:`RoundSpec` from a mapping, or :class:`UserError` listing problems."""
+    from tournament.schema.validate import pydantic_problems
+
+    try:
+        spec = RoundSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [p.replace(": value error, ", ": ") for p in pydantic_problems(exc)]
+        raise UserError(problems) from None
+    problems = consistency_problems(spec) + registry_problems(spec, known_machines)
+    if problems:
+        raise UserError(problems)
+    return spec
+
+
+def load_round_spec(path: str | Path, known_machines: Iterable[str] | None = None) -> RoundSpec:
+    """Load and validate a round spec file; problems are prefixed with the file name."""
+    from tournament.schema.loading import load_document
+
+    try:
+        return parse_round_spec(load_document(path), known_machines)
+    except UserError as exc:
+        raise UserError([f"{path}: {p}" for p in exc.problems]) from None
+
+
+def stored_spec(row: dict[str, Any]) -> RoundSpec:
+    """The frozen spec of a stored round (the database copy is the truth)."""
+    return RoundSpec.model_validate(row["spec"])

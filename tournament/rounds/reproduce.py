@@ -1,0 +1,210 @@
+"""``tourney reproduce``: measure a stored result again and say, figure by figure, if it agrees.
+
+The configuration is measured again under the same scenario and the same rules, as a new run
+(next repeat index, label ``reproduce``) of the same configuration entered *outside* any round,
+so a reproduction never changes a round's results. The new result is stored like any other,
+and the comparison with :meth:`~tournament.store.results.ResultsPart.add_reproduction`; both
+show with the old result (``tourney results``, ``Store.result(id)["reproductions"]``).
+
+Agreement per figure (:data:`TOLERANCES`):
+
+* quality: exactly equal (relative difference <= 1e-9): the evaluation is deterministic.
+* latency percentiles, throughput, energy per query: the new value lies within the old 95 % CI,
+  *or* differs by at most the figure's relative tolerance. Timing on a shared machine varies
+  between processes by more than one run's CI shows, hence the tolerance: 25 % for p50, p90,
+  throughput and energy (an estimate from utilisation where no meter exists), 50 % for p99
+  (tail latency of short runs is noisy).
+* a figure missing on either side (energy without a meter) is not compared.
+
+The environment fingerprints are compared too (Python, packages, CPU model and flags, GPUs,
+OS, machine, artifact, model and dataset hashes): a mismatch is reported as a warning, since
+it explains a disagreement rather than making one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from tournament.errors import UserError
+
+TOLERANCES: dict[str, float] = {
+    "latency_p50_ms": 0.25,
+    "latency_p90_ms": 0.25,
+    "latency_p99_ms": 0.50,
+    "throughput_sps": 0.25,
+    "energy_j_per_query": 0.25,
+    "quality": 1e-9,
+}
+"""Relative tolerance per figure (quality: exact up to float rounding)."""
+
+_CI = {
+    "latency_p50_ms": ("latency_p50_ci_low_ms", "latency_p50_ci_high_ms"),
+    "latency_p90_ms": ("latency_p90_ci_low_ms", "latency_p90_ci_high_ms"),
+    "latency_p99_ms": ("latency_p99_ci_low_ms", "latency_p99_ci_high_ms"),
+    "throughput_sps": ("throughput_ci_low_sps", "throughput_ci_high_sps"),
+}
+ENVIRONMENT_KEYS = (
+    "python",
+    "implementation",
+    "os",
+    "machine_arch",
+    "cpu_model",
+    "cpu_flags",
+    "gpus",
+    "machine_id",
+    "config_hash",
+    "artifact_sha256",
+    "workload",
+)
+
+
+@dataclass
+class Reproduction:
+    """A stored reproduction: the comparison and where it is."""
+
+    result_id: int
+    new_result_id: int | None
+    reproduction_id: int
+    agrees: bool
+    figures: dict[str, dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def compare_figure(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Old and new value of one figure and whether they agree (see the module)."""
+    before, after = old.get(name), new.get(name)
+    tolerance = TOLERANCES[name]
+    out: dict[str, Any] = {"old": before, "new": after, "tolerance": tolerance}
+    if before is None or after is None:
+        return {**out, "agrees": None, "how": "not measured on both"}
+    low, high = (old.get(k) for k in _CI.get(name, ("", "")))
+    out["old_ci"] = [low, high] if low is not None and high is not None else None
+    relative = abs(after - before) / abs(before) if before else (0.0 if after == 0 else math.inf)
+    out["relative_difference"] = relative
+    if name != "quality" and low is not None and high is not None and low <= after <= high:
+        return {**out, "agrees": True, "how": "within the old 95 % CI"}
+    if relative <= tolerance:
+        how = "exactly equal" if name == "quality" else f"within {tolerance:.0%}"
+        return {**out, "agrees": True, "how": how}
+    return {**out, "agrees": False, "how": f"differs by {relative:.1%}"}
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every figure of :data:`TOLERANCES`, compared."""
+    return {name: compare_figure(name, old, new) for name in TOLERANCES}
+
+
+def environment_warnings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """One sentence per fingerprint field (or package) that differs."""
+    warnings = [
+        f"environment.{key}: was {old.get(key)!r}, now {new.get(key)!r}."
+        for key in ENVIRONMENT_KEYS
+        if old.get(key) != new.get(key)
+    ]
+    old_pkgs, new_pkgs = old.get("packages") or {}, new.get("packages") or {}
+    warnings += [
+        f"environment.packages.{p}: was {old_pkgs.get(p)}, now {new_pkgs.get(p)}."
+        for p in sorted(set(old_pkgs) | set(new_pkgs))
+        if old_pkgs.get(p) != new_pkgs.get(p)
+    ]
+    return warnings
+
+
+def reproduce(
+    store: Any,
+    result_id: int,
+    *,
+    backend: str = "local",
+    ray_address: str | None = None,
+    backend_obj: Any = None,
+) -> Reproduction:
+    """Measure result ``result_id``'s configuration again, compare, store the comparison.
+
+    Raises:
+        NotFoundError: no such result.
+        UserError: ``backend`` is not local or ray.
+    """
+    if backend not in {"local", "ray"}:
+        raise UserError(f"backend: expected 'local' or 'ray', got {backend!r}.")
+    old = store.result(result_id)
+    run_id = _queue(store, old)
+    error = _measure(store, run_id, old["machine"], backend, ray_address, backend_obj)
+    new_rows = [r for r in store.results(round_name="") if r["run_id"] == run_id]
+    if error is not None or not new_rows:
+        message = error or "the run produced no result"
+        rid = store.add_reproduction(result_id, {"error": message, "run_id": run_id}, agrees=False)
+        return Reproduction(result_id, None, rid, False, {}, error=message)
+    new = store.result(new_rows[0]["result_id"])
+    figures = compare(old, new)
+    warnings = environment_warnings(old["environment"], new["environment"])
+    agrees = all(f["agrees"] is not False for f in figures.values())
+    report = {
+        "figures": figures,
+        "environment_warnings": warnings,
+        "backend": backend,
+        "run_id": run_id,
+        "tolerances": TOLERANCES,
+    }
+    rid = store.add_reproduction(result_id, report, agrees=agrees, new_result_id=new["result_id"])
+    return Reproduction(result_id, new["result_id"], rid, agrees, figures, warnings)
+
+
+def _queue(store: Any, old: dict[str, Any]) -> int:
+    from tournament.schema.submission import Submission
+    from tournament.store.codec import sha256_of
+
+    sub = Submission.model_validate(old["document"])
+    submission_id, _ = store.add_submission(sub, round_name="")
+    rules = store.run(old["run_id"])["rules"]
+    sha = sha256_of(rules)
+    repeats = [
+        r["repeat"]
+        for r in store.runs()
+        if r["submission_id"] == submission_id
+        and r["scenario"] == old["scenario"]
+        and r["rules_sha256"] == sha
+    ]
+    repeat = max(repeats, default=-1) + 1
+    store.queue_runs(
+        old["scenario"],
+        rules,
+        submission_ids=[submission_id],
+        repeats=repeat + 1,
+        label="reproduce",
+    )
+    (run,) = [
+        r
+        for r in store.runs(status="queued")
+        if r["submission_id"] == submission_id
+        and r["scenario"] == old["scenario"]
+        and r["rules_sha256"] == sha
+        and r["repeat"] == repeat
+    ]
+    return int(run["id"])
+
+
+def _measure(
+    store: Any,
+    run_id: int,
+    machine: str,
+    backend: str,
+    ray_address: str | None,
+    backend_obj: Any,
+) -> str | None:
+    from tournament.runner.driver import Driver
+    from tournament.runner.session import machine_specs, make_backend, work_items
+
+    tasks = [t for t in store.pending_runs(round_name="") if t.run_id == run_id]
+    items = work_items(store, machine_specs(store, {machine}), tasks)
+    be = backend_obj or make_backend(backend, ray_address, {machine})
+    try:
+        summary = Driver(store, be, max_attempts=1 if be.name == "ray" else 3).run(items)
+    finally:
+        if backend_obj is None:
+            be.close()
+    if summary.interrupted:
+        return "interrupted"
+    return summary.failed.get(run_id)

@@ -1,0 +1,170 @@
+"""``round run``: measure every entry of a round under each of its scenarios, resumably.
+
+The runner's :func:`~tournament.runner.session.execute` does the measuring, through a
+:class:`RoundStore` that scopes it to the round: it re-queues only this round's runs left
+running by a killed driver, and records results with
+:meth:`~tournament.store.rounds.RoundsPart.finish_round_run`, which refuses them once the
+round is closed and stamps the round's spec hash into each result's environment.
+
+Resuming is safe because a run is unique per (entry, scenario, rules, repeat) and a result per
+run: a second ``round run`` queues nothing that exists, measures what is still queued (or was
+running when the driver died) and never records a run twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tournament.errors import StateError
+from tournament.rounds.lease import LEASE_TTL_S, RoundLease
+from tournament.rounds.lifecycle import CLOSED, DRAFT, require_round, start_round
+from tournament.rounds.load import stored_spec
+
+
+class RoundStore:
+    """The store as a round's driver sees it (everything else is passed through)."""
+
+    def __init__(self, store: Any, round_name: str) -> None:
+        self._store = store
+        self.round_name = round_name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def requeue_running(self) -> int:
+        """Re-queue this round's running runs only (other drivers' runs are theirs)."""
+        return int(self._store.requeue_round_running(self.round_name))
+
+    def finish_run(self, run_id: int, measurement: Any, costs: Any = None) -> int:
+        """Record a result unless the round closed meanwhile (then StateError)."""
+        return int(self._store.finish_round_run(run_id, measurement, costs))
+
+
+@dataclass
+class RoundRunSummary:
+    """What one ``round run`` did."""
+
+    queued: int = 0
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    interrupted: bool = False
+    pending: int = 0
+
+
+def run_round(
+    store: Any,
+    name: str,
+    *,
+    backend: str = "ray",
+    ray_address: str | None = None,
+    machine_wait_s: float = 60.0,
+    console: Any = None,
+    backend_obj: Any = None,
+    lease_ttl_s: float = LEASE_TTL_S,
+    retry_failed: bool = False,
+) -> RoundRunSummary:
+    """Measure round ``name`` (open or running) while holding its lease.
+
+    ``retry_failed`` queues failed and cancelled runs again (their attempts are kept).
+
+    Raises:
+        NotFoundError: no such round.
+        StateError: the round is a draft or closed, or another live process drives it.
+    """
+    row = require_round(store, name)
+    if row["status"] in (DRAFT, CLOSED):
+        hint = "open it first" if row["status"] == DRAFT else "its results are frozen"
+        raise StateError(f"round {name} is {row['status']}: {hint}.")
+    with RoundLease(store, name, ttl_s=lease_ttl_s) as lease:
+        return run_locked(
+            store,
+            name,
+            backend=backend,
+            ray_address=ray_address,
+            machine_wait_s=machine_wait_s,
+            console=console,
+            backend_obj=backend_obj,
+            lease=lease,
+            retry_failed=retry_failed,
+        )
+
+
+def run_locked(
+    store: Any,
+    name: str,
+    *,
+    backend: str = "ray",
+    ray_address: str | None = None,
+    machine_wait_s: float = 60.0,
+    console: Any = None,
+    backend_obj: Any = None,
+    lease: RoundLease | None = None,
+    retry_failed: bool = False,
+) -> RoundRunSummary:
+    """:func:`run_round` for a caller that holds the round's lease already."""
+    start_round(store, name)
+    spec = stored_spec(require_round(store, name))
+    summary = RoundRunSummary()
+    summary.queued = sum(
+        len(
+            store.queue_runs(
+                scenario, rules, round_name=name, repeats=spec.repeats, requeue_failed=retry_failed
+            )
+        )
+        for scenario, rules in spec.plan()
+    )
+    guarded = RoundStore(store, name)
+    guarded.requeue_running()
+    pending = store.pending_runs(round_name=name)
+    if not pending:
+        return summary
+    owned = backend_obj is None
+    if owned:
+        from tournament.runner.session import make_backend
+
+        backend_obj = make_backend(backend, ray_address, {t.machine for t in pending})
+    try:
+        _measure(guarded, name, spec.plan(), backend_obj, machine_wait_s, console, summary, lease)
+    finally:
+        if owned:
+            backend_obj.close()
+    summary.pending = len(store.pending_runs(round_name=name))
+    return summary
+
+
+def _measure(
+    guarded: RoundStore,
+    name: str,
+    plan: list[tuple[str, dict[str, Any]]],
+    backend_obj: Any,
+    machine_wait_s: float,
+    console: Any,
+    summary: RoundRunSummary,
+    lease: RoundLease | None,
+) -> None:
+    from tournament.runner.session import execute
+
+    for scenario, rules in plan:
+        if lease is not None and lease.lost:
+            raise StateError(
+                f"round {name}: the lease was lost (another process took it over); stopping."
+            )
+        if require_round(guarded, name)["status"] == CLOSED or not guarded.pending_runs(
+            round_name=name
+        ):
+            return
+        result = execute(
+            guarded,
+            scenario=scenario,
+            rules=rules,
+            round_name=name,
+            machine_wait_s=machine_wait_s,
+            console=console,
+            backend_obj=backend_obj,
+        )
+        summary.done += result.done
+        summary.failed.update(result.failed)
+        if result.interrupted:
+            summary.interrupted = True
+            return
