@@ -29,7 +29,16 @@ def fail(problems: list[str], code: int = 2) -> None:
 
 
 def _register() -> None:
-    from tournament.cli import demo, machines, results, rounds, runs, submissions, worker
+    from tournament.cli import (
+        demo,
+        leaderboard,
+        machines,
+        results,
+        rounds,
+        runs,
+        submissions,
+        worker,
+    )
 
     submissions.register(app)
     runs.register(app)
@@ -38,6 +47,7 @@ def _register() -> None:
     app.command("demo")(demo.demo_cmd)
     app.add_typer(worker.worker_app, name="worker")
     rounds.register(app)
+    leaderboard.register(app)
 
 
 def main() -> None:

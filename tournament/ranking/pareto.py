@@ -49,17 +49,40 @@ def _front(loss: np.ndarray) -> np.ndarray:
 
 
 def pareto_ranks(points: ArrayLike, directions: Sequence[str]) -> np.ndarray:
-    """Non-domination rank of each point, 1 for the front (int array, input order)."""
+    """Non-domination rank of each point, 1 for the front (int array, input order).
+
+    The dominance matrix is built once (in row chunks, to bound memory) and fronts are peeled
+    by counting each point's remaining dominators: O(n^2 k) instead of one O(n^2 k) pass per
+    front.
+    """
     loss = as_loss(points, directions)
-    ranks = np.zeros(loss.shape[0], dtype=np.int64)
-    remaining = np.arange(loss.shape[0])
+    n = loss.shape[0]
+    ranks = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return ranks
+    dominates = _dominance(loss)
+    count = dominates.sum(axis=0)
     rank = 1
-    while remaining.size:
-        front = _front(loss[remaining])
-        ranks[remaining[front]] = rank
-        remaining = remaining[~front]
+    while True:
+        current = np.flatnonzero((count == 0) & (ranks == 0))
+        if current.size == 0:
+            break
+        ranks[current] = rank
+        count -= dominates[current].sum(axis=0)
         rank += 1
     return ranks
+
+
+def _dominance(loss: np.ndarray, chunk: int = 512) -> np.ndarray:
+    """``d[i, j]``: point i dominates point j (no worse anywhere, better somewhere)."""
+    n = loss.shape[0]
+    out = np.empty((n, n), dtype=bool)
+    for start in range(0, n, chunk):
+        rows = loss[start : start + chunk, None, :]
+        out[start : start + chunk] = (rows <= loss[None]).all(axis=2) & (rows < loss[None]).any(
+            axis=2
+        )
+    return out
 
 
 def pareto_front_mask(points: ArrayLike, directions: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Read-only access to the store: which database, whether it has data, queries, caching."""

@@ -1,0 +1,102 @@
+"""Cached reads for the pages, keyed on the database URL and a signature of its contents.
+
+Every public function here recomputes the signature (a ``stat`` of the SQLite file and its
+write-ahead log, or a few ``max(id)`` queries elsewhere), so a page shows new results on its
+next rerun after the database changed, and reuses its frames while it did not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from leaderboard.data import queries, studies
+from leaderboard.data.source import DatabaseState, Signature, database_state, open_read_only
+from leaderboard.data.source import signature as content_signature
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+# The ``version`` argument of the cached functions is the signature: it is part of the cache key
+# (Streamlit leaves out only arguments whose name starts with "_").
+TTL_S = 600
+"""Entries also expire after this long, a backstop for changes a signature cannot see."""
+
+
+@st.cache_resource(show_spinner=False)
+def engine(url: str) -> Engine:
+    """The read-only engine of ``url``, one per server process."""
+    return open_read_only(url)
+
+
+def signature(url: str) -> Signature:
+    """The current contents signature of ``url``."""
+    return content_signature(url, engine(url))
+
+
+@st.cache_data(show_spinner=False, ttl=2)
+def state(url: str) -> DatabaseState:
+    """Whether ``url`` has anything to show (re-checked at most every 2 s)."""
+    return database_state(url)
+
+
+def results(url: str) -> pd.DataFrame:
+    """:func:`leaderboard.data.queries.results_frame`, cached."""
+    return _results(url, signature(url))
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=4)
+def _results(url: str, version: Signature) -> pd.DataFrame:
+    return queries.results_frame(engine(url))
+
+
+def rounds(url: str) -> pd.DataFrame:
+    """:func:`leaderboard.data.queries.rounds_frame`, cached."""
+    return _rounds(url, signature(url))
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=4)
+def _rounds(url: str, version: Signature) -> pd.DataFrame:
+    return queries.rounds_frame(engine(url))
+
+
+def result_detail(url: str, result_id: int) -> dict[str, Any] | None:
+    """:func:`leaderboard.data.queries.result_detail`, cached."""
+    return _result_detail(url, result_id, signature(url))
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=64)
+def _result_detail(url: str, result_id: int, version: Signature) -> dict[str, Any] | None:
+    return queries.result_detail(engine(url), result_id)
+
+
+def study_names(url: str) -> list[str]:
+    """:func:`leaderboard.data.studies.study_names`, cached."""
+    return _study_names(url, signature(url))
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=4)
+def _study_names(url: str, version: Signature) -> list[str]:
+    return studies.study_names(url)
+
+
+def study_result_ids(url: str, name: str) -> dict[int, list[int]]:
+    """:func:`leaderboard.data.queries.study_result_ids`, cached."""
+    return _study_result_ids(url, name, signature(url))
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=16)
+def _study_result_ids(url: str, name: str, version: Signature) -> dict[int, list[int]]:
+    return queries.study_result_ids(engine(url), name)
+
+
+def study(url: str, name: str) -> studies.StudyData:
+    """:func:`leaderboard.data.studies.load_study`, cached."""
+    return _study(url, name, signature(url))
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=16)
+def _study(url: str, name: str, version: Signature) -> studies.StudyData:
+    return studies.load_study(url, name)

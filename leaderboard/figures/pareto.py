@@ -1,0 +1,164 @@
+"""The Pareto explorer's figure: valid points, greyed invalid ones and the frontier as steps.
+
+The frontier is computed over valid results only (an invalid result cannot win) with
+:mod:`tournament.ranking.pareto`; each axis is minimised or maximised as its metric says.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from leaderboard.metrics import axis_label, metric, power_source_label
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Points:
+    """A set of points with what the hover box shows for each."""
+
+    result_ids: list[int]
+    entries: list[str]
+    configurations: list[str]
+    xs: list[float]
+    ys: list[float]
+    colors: list[float] | None
+    sizes: list[float] | None
+    hover: list[str]
+
+    def __len__(self) -> int:
+        return len(self.xs)
+
+
+@dataclass(frozen=True)
+class ParetoData:
+    """Everything the Pareto chart draws.
+
+    ``frontier`` holds the non-dominated valid points, sorted by x; ``step_x``/``step_y`` is
+    the staircase through them. ``dropped`` counts rows lacking a value of x, y, colour or
+    size (e.g. energy where no power was recorded); they are not drawn.
+    """
+
+    x: str
+    y: str
+    color: str | None
+    size: str | None
+    labels: dict[str, str]
+    valid: Points
+    invalid: Points
+    frontier: Points
+    step_x: list[float]
+    step_y: list[float]
+    dropped: int
+
+    @property
+    def positive(self) -> dict[str, bool]:
+        """Whether every drawn x (resp. y) is > 0, i.e. whether a log axis can show them."""
+        xs = self.valid.xs + self.invalid.xs
+        ys = self.valid.ys + self.invalid.ys
+        return {"x": all(v > 0 for v in xs), "y": all(v > 0 for v in ys)}
+
+
+def pareto_data(
+    frame: pd.DataFrame, x: str, y: str, color: str | None = None, size: str | None = None
+) -> ParetoData:
+    """The chart of ``frame``'s results on metrics ``x`` and ``y`` (keys of ``METRICS``).
+
+    Raises:
+        UserError: a key is not a known metric.
+    """
+    keys = [k for k in dict.fromkeys((x, y, color, size)) if k is not None]
+    sources = frame["power_source"].dropna().unique().tolist() if len(frame) else []
+    labels = {k: axis_label(k, sources) for k in keys}
+    drawn = frame.dropna(subset=keys)
+    valid, invalid = drawn[drawn["valid"]], drawn[~drawn["valid"]]
+    on_front = valid[_front_mask(valid, x, y)].sort_values([x, y])
+    step_x, step_y = _steps(on_front, x, y)
+    return ParetoData(
+        x=x,
+        y=y,
+        color=color,
+        size=size,
+        labels=labels,
+        valid=_points(valid, x, y, color, size, labels),
+        invalid=_points(invalid, x, y, color, size, labels),
+        frontier=_points(on_front, x, y, color, size, labels),
+        step_x=step_x,
+        step_y=step_y,
+        dropped=len(frame) - len(drawn),
+    )
+
+
+def _front_mask(frame: pd.DataFrame, x: str, y: str) -> Any:
+    import numpy as np
+
+    from tournament.ranking.pareto import pareto_front_mask
+
+    if frame.empty:
+        return np.zeros(0, dtype=bool)
+    points = frame[[x, y]].to_numpy(dtype=float)
+    return np.asarray(pareto_front_mask(points, [metric(x).direction, metric(y).direction]))
+
+
+def _steps(front: pd.DataFrame, x: str, y: str) -> tuple[list[float], list[float]]:
+    from tournament.ranking.pareto import frontier_steps
+
+    if front.empty:
+        return [], []
+    xs, ys = frontier_steps(
+        front[x].astype(float).tolist(),
+        front[y].astype(float).tolist(),
+        metric(x).direction,
+        metric(y).direction,
+    )
+    return [float(v) for v in xs], [float(v) for v in ys]
+
+
+def _points(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str | None,
+    size: str | None,
+    labels: dict[str, str],
+) -> Points:
+    return Points(
+        result_ids=[int(v) for v in frame["result_id"]],
+        entries=frame["entry"].astype(str).tolist(),
+        configurations=frame["configuration"].astype(str).tolist(),
+        xs=frame[x].astype(float).tolist(),
+        ys=frame[y].astype(float).tolist(),
+        colors=frame[color].astype(float).tolist() if color else None,
+        sizes=frame[size].astype(float).tolist() if size else None,
+        hover=hover_texts(frame, list(labels)),
+    )
+
+
+def hover_texts(frame: pd.DataFrame, keys: list[str]) -> list[str]:
+    """One hover box per row: the entry, its configuration, gate, and the plotted figures."""
+    records = frame.to_dict("records")
+    return [_hover(r, keys) for r in records]
+
+
+def _hover(row: dict[str, Any], keys: list[str]) -> str:
+    gate = "VALID" if row["valid"] else "INVALID"
+    lines = [
+        f"<b>{row['entry']}</b> (result {row['result_id']})",
+        str(row["configuration"]),
+        f"{row['scenario']}, {row['origin']} league, round {row['round_name'] or '-'}",
+        f"{gate}: quality {row['quality']:.4g} ({row['quality_ratio']:.2%} of fp32)",
+    ]
+    for key in keys:
+        lines.append(f"{metric(key).label}: {_fmt(row[key])}")
+        if key == "energy_j_per_query":
+            lines.append(f"power source: {power_source_label(row.get('power_source'))}")
+    return "<br>".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{float(value):.4g}"

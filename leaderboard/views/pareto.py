@@ -1,0 +1,83 @@
+"""Page: the Pareto explorer, two chosen metrics (plus colour and size) and their frontier."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from leaderboard import plots, ui
+from leaderboard.data import cache
+from leaderboard.data.source import database_url
+from leaderboard.figures.pareto import ParetoData, pareto_data
+from leaderboard.filters import apply_filters
+from leaderboard.metrics import METRICS
+
+NONE = "(none)"
+
+
+def _label(key: str) -> str:
+    return METRICS[key].label if key in METRICS else key
+
+
+def _axes() -> tuple[str, str, str | None, str | None]:
+    keys = list(METRICS)
+    extra = [NONE, *keys]
+    cols = st.columns(4)
+    x = cols[0].selectbox("x", keys, keys.index("latency_p99_ms"), _label, key="px_x")
+    y = cols[1].selectbox("y", keys, keys.index("throughput_sps"), _label, key="px_y")
+    color = cols[2].selectbox("colour", extra, format_func=_label, key="px_c")
+    size = cols[3].selectbox("size", extra, format_func=_label, key="px_s")
+    return str(x), str(y), None if color == NONE else color, None if size == NONE else size
+
+
+def render() -> None:
+    """Draw the Pareto explorer page."""
+    url = database_url()
+    st.title("Pareto explorer")
+    results = cache.results(url)
+    rounds = cache.rounds(url)["name"].tolist()
+    filters = ui.sidebar_filters(results, rounds, "px", require_frontier=True)
+    x, y, color, size = _axes()
+    if x == y:
+        st.warning("Choose two different metrics for x and y.")
+        return
+    logs = st.columns(2)
+    log_x = logs[0].toggle("log x axis", key="px_logx")
+    log_y = logs[1].toggle("log y axis", key="px_logy")
+    data = pareto_data(apply_filters(results, filters), x, y, color, size)
+    st.caption(_summary(data, ui.describe(filters)))
+    if not len(data.valid) + len(data.invalid):
+        st.warning("No result with these figures matches the filters.")
+        return
+    unsafe = [a for a, on in (("x", log_x), ("y", log_y)) if on and not data.positive[a]]
+    if unsafe:
+        st.warning(f"Some values on {' and '.join(unsafe)} are <= 0: a log axis hides them.")
+    st.plotly_chart(plots.pareto_figure(data, log_x=log_x, log_y=log_y), width="stretch")
+    _frontier_table(data)
+
+
+def _summary(data: ParetoData, scope: str) -> str:
+    text = (
+        f"{scope}: {len(data.valid)} valid results, {len(data.invalid)} invalid (grey), "
+        f"{len(data.frontier)} on the frontier."
+    )
+    if data.dropped:
+        text += f" {data.dropped} result(s) lack one of the chosen figures and are not drawn."
+    return text
+
+
+def _frontier_table(data: ParetoData) -> None:
+    import pandas as pd
+
+    st.subheader("On the frontier")
+    rows = {
+        "result": data.frontier.result_ids,
+        "entry": data.frontier.entries,
+        "configuration": data.frontier.configurations,
+        data.labels[data.x]: data.frontier.xs,
+        data.labels[data.y]: data.frontier.ys,
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

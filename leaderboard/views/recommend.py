@@ -1,0 +1,74 @@
+"""Page: constraint sliders -> the best valid configuration, and why (``tourney recommend``)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from leaderboard.data import cache
+from leaderboard.data.source import database_url
+from leaderboard.filters import choices
+from leaderboard.recommend import OBJECTIVES, Constraints, recommend, why
+from leaderboard.table import display_table
+from leaderboard.ui import ANY
+
+OBJECTIVE_LABELS = {
+    "cost": "cost per million queries",
+    "latency": "p99 latency",
+    "energy": "energy per query",
+    "throughput": "throughput",
+}
+
+
+def _constraints(results: pd.DataFrame) -> Constraints:
+    st.sidebar.header("Constraints")
+    workload = st.sidebar.selectbox("Workload", choices(results, "workload"), key="rec_workload")
+    scoped = results[results["workload"] == workload]
+    scenario = st.sidebar.selectbox("Scenario", choices(scoped, "scenario"), key="rec_scenario")
+    scoped = scoped[scoped["scenario"] == scenario]
+    p99 = scoped["latency_p99_ms"].dropna()
+    top = float(p99.max()) if len(p99) else 1.0
+    step = 10 ** math.floor(math.log10(top / 100)) if top > 0 else 0.01
+    ceiling = (math.floor(top / step) + 1) * step
+    max_p99 = st.sidebar.slider(
+        "max p99 latency (ms)", 0.0, ceiling, ceiling, step=step, format="%.4g", key="rec_p99"
+    )
+    ratio = st.sidebar.slider(
+        "min quality / fp32 reference", 0.90, 1.0, 0.99, step=0.001, format="%.3f", key="rec_ratio"
+    )
+    machine = st.sidebar.selectbox("Machine", [ANY, *choices(scoped, "machine")], key="rec_machine")
+    objective = st.sidebar.selectbox(
+        "Optimise", OBJECTIVES, format_func=OBJECTIVE_LABELS.__getitem__, key="rec_objective"
+    )
+    return Constraints(
+        workload, scenario, max_p99, ratio, None if machine == ANY else machine, objective
+    )
+
+
+def render() -> None:
+    """Draw the Recommend page."""
+    url = database_url()
+    st.title("Recommend")
+    results = cache.results(url)
+    if results.empty:
+        st.info("No result has been measured yet.")
+        return
+    constraints = _constraints(results)
+    answer = recommend(results, constraints)
+    st.caption("How it was chosen: " + "; ".join(answer.reasons) + ".")
+    if answer.best is None:
+        st.warning("No valid configuration meets these constraints: relax one of them.")
+        return
+    best = answer.best
+    st.success(f"Best: **{best['entry']}**: {best['configuration']} (result {best['result_id']})")
+    st.markdown("\n".join(f"* {reason}" for reason in why(answer, constraints)))
+    rows = [r for r in (answer.best, answer.runner_up) if r is not None]
+    table = pd.DataFrame(rows).assign(rank=None, tied=False, pareto_rank=None, tie_size=0)
+    shown = display_table(table).drop(columns=["rank", "tie group", "Pareto rank"])
+    st.dataframe(shown.assign(choice=["best", "runner-up"][: len(shown)]), hide_index=True)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,376 @@
+"""Fixtures of the leaderboard tests: a database seeded through the real Store API.
+
+Every figure stored here is made-up TEST DATA (built from formulas below), never a measurement.
+It is written the way the driver writes: submissions, queued runs claimed and finished with
+Measurement-shaped data, machines, rounds with a ranking, a reproduction, and a real Optuna
+study in the same database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tournament.measurement import Measurement
+from tournament.rounds.lifecycle import close_round, create_round, open_round
+from tournament.rounds.spec import RoundSpec
+from tournament.schema import Submission
+from tournament.schema.submission import Quantization
+from tournament.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TEST_NOTE = "test data, not a measurement"
+RULES = {"min_queries": 200, "min_duration_s": 0.5}
+STUDY = "search-digits"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """The seeded database and what was put in it."""
+
+    url: str
+    path: Path
+    result_ids: list[int]
+    reproduced_id: int
+
+
+def measurement(
+    p50_ms: float,
+    *,
+    scenario: str = "single-stream",
+    batch_size: int = 1,
+    quality: float = 0.98,
+    reference: float = 0.984,
+    power_source: str | None = "estimate-tdp",
+) -> Measurement:
+    """A made-up measurement whose figures follow from ``p50_ms`` (test data)."""
+    latencies = [p50_ms * (0.9 + 0.001 * i) for i in range(200)]
+    energy = 3.0 * sum(latencies) / 1000
+    return Measurement(
+        scenario=scenario,
+        rules=RULES,
+        batch_size=batch_size,
+        queries=len(latencies),
+        samples=len(latencies) * batch_size,
+        duration_s=sum(latencies) / 1000,
+        min_rules_met=True,
+        latency_p50_ms=p50_ms,
+        latency_p50_ci_ms=(p50_ms * 0.98, p50_ms * 1.02),
+        latency_p90_ms=p50_ms * 1.05,
+        latency_p90_ci_ms=(p50_ms * 1.03, p50_ms * 1.07),
+        latency_p99_ms=p50_ms * 1.09,
+        latency_p99_ci_ms=(p50_ms * 1.08, p50_ms * 1.1),
+        latency_mean_ms=p50_ms,
+        latency_mean_ci_ms=(p50_ms * 0.99, p50_ms * 1.01),
+        throughput_sps=1000 * batch_size / p50_ms,
+        throughput_ci_sps=(990 * batch_size / p50_ms, 1010 * batch_size / p50_ms),
+        quality=quality,
+        quality_metric="top1_accuracy",
+        reference_quality=reference,
+        target_ratio=0.99,
+        valid=quality >= 0.99 * reference,
+        flops_per_sample=1.7e5,
+        gflops_per_s=0.17 / p50_ms,
+        model_size_mb=0.04,
+        peak_rss_mb=300.0,
+        artifact_sha256="ab" * 32,
+        artifact_details={"format": "onnx", "note": TEST_NOTE},
+        environment={"note": TEST_NOTE, "python": "3.11", "packages": {"torch": "2.13.0"}},
+        latencies_ms=latencies,
+        energy_j=energy if power_source else None,
+        energy_j_per_query=energy / len(latencies) if power_source else None,
+        energy_j_per_sample=energy / len(latencies) / batch_size if power_source else None,
+        avg_power_w=3.0 if power_source else None,
+        power_source=power_source,
+        power_trace=[(0.0, 3.0), (0.1, 3.2), (0.2, 2.9)] if power_source else [],
+        extra={"note": TEST_NOTE},
+    )
+
+
+# (team, name, runtime, quantization, batch, machine, p50 ms, quality, round, scenario)
+ENTRIES: list[tuple[str, str, str, str, int, str, float, float, str, str]] = [
+    ("alpha", "ort-fp32", "onnxruntime", "fp32", 1, "local", 0.020, 0.980, "r1", "single-stream"),
+    (
+        "alpha",
+        "ort-int8",
+        "onnxruntime",
+        "int8-dynamic",
+        1,
+        "local",
+        0.012,
+        0.979,
+        "r1",
+        "single-stream",
+    ),
+    (
+        "alpha",
+        "ort-int8s",
+        "onnxruntime",
+        "int8-static",
+        1,
+        "local",
+        0.010,
+        0.950,
+        "r1",
+        "single-stream",
+    ),
+    ("beta", "torch-fp32", "torch", "fp32", 1, "local", 0.110, 0.980, "r1", "single-stream"),
+    (
+        "beta",
+        "torch-int8",
+        "torch",
+        "int8-dynamic",
+        1,
+        "local",
+        0.090,
+        0.977,
+        "r1",
+        "single-stream",
+    ),
+    ("beta", "torch-fp32-b8", "torch", "fp32", 8, "local", 0.300, 0.980, "r1", "single-stream"),
+    (
+        "gamma",
+        "ort-cloud",
+        "onnxruntime",
+        "fp32",
+        1,
+        "cloud-a",
+        0.015,
+        0.980,
+        "r1",
+        "single-stream",
+    ),
+    ("gamma", "ort-cloud-b8", "onnxruntime", "fp32", 8, "cloud-a", 0.050, 0.980, "r1", "offline"),
+    (
+        "alpha",
+        "ort-fp32-r2",
+        "onnxruntime",
+        "fp32",
+        1,
+        "local",
+        0.0198,
+        0.980,
+        "r2",
+        "single-stream",
+    ),
+    ("beta", "torch-fp16-r2", "torch", "fp16", 1, "local", 0.400, 0.981, "r2", "single-stream"),
+]
+
+
+def round_spec(name: str) -> RoundSpec:
+    """A round of both workloads on both test machines, single-stream and offline."""
+    reference = {
+        "latency_p90_ms": 1.0,
+        "throughput_sps": 0.0,
+        "cost_usd_per_million": 1.0,
+        "energy_j_per_query": 0.01,
+        "quality": 0.9,
+    }
+    rules = {"min_duration_s": 0.5, "min_queries": 100}
+    return RoundSpec.model_validate(
+        {
+            "name": name,
+            "description": TEST_NOTE,
+            "division": "open",
+            "workloads": {
+                "digits-cnn": {
+                    "target_ratios": {"99": 0.99, "99.9": 0.999},
+                    "hypervolume_reference": reference,
+                },
+                "minilm-embed": {"target_ratios": 0.99},
+            },
+            "machines": ["local", "cloud-a"],
+            "scenarios": {"single-stream": rules, "offline": rules},
+        }
+    )
+
+
+def _submission(
+    team: str,
+    name: str,
+    runtime: str,
+    quant: str,
+    batch: int,
+    machine: str,
+    workload: str = "digits-cnn",
+    variant: str = "small",
+) -> Submission:
+    return Submission(
+        team=team,
+        name=name,
+        workload=workload,
+        variant=variant,
+        runtime=runtime,
+        quantization=Quantization(quant),
+        batch_size=batch,
+        machine=machine,
+    )
+
+
+def _measure(
+    store: Store, sub_id: int, scenario: str, m: Measurement, costs: dict[str, float | None]
+) -> int:
+    (run_id,) = store.queue_runs(scenario, RULES, submission_ids=[sub_id])
+    assert store.claim_run(run_id, worker="test-seed")
+    return store.finish_run(run_id, m, costs)
+
+
+def _costs(p50_ms: float, price: float, batch: int) -> dict[str, float | None]:
+    seconds_per_million = 1e6 * p50_ms / 1000 / batch
+    return {
+        "price_usd_per_hour": price,
+        "tariff_usd_per_kwh": 0.15,
+        "cost_usd_per_million": price * seconds_per_million / 3600,
+        "energy_cost_usd_per_million": 1e-6,
+        "peak_gflops": 294.4,
+        "roofline_fraction": 0.01,
+    }
+
+
+def seed(url: str) -> Seeded:
+    """Fill the database at ``url`` with the test data of this module."""
+    prices = {"local": 0.5, "cloud-a": 2.0}
+    ids: list[int] = []
+    with Store(url) as store:
+        for machine, price in prices.items():
+            store.upsert_machine(machine, {"id": machine, "note": TEST_NOTE}, price, 0.15)
+        for name in ("r1", "r2"):  # the real round life: created, opened; r1 closed below
+            create_round(store, round_spec(name))
+            open_round(store, name)
+        for team, name, rt, q, batch, machine, p50, quality, rnd, scenario in ENTRIES:
+            sub_id, _ = store.add_submission(
+                _submission(team, name, rt, q, batch, machine), round_name=rnd
+            )
+            m = measurement(p50, scenario=scenario, batch_size=batch, quality=quality)
+            ids.append(_measure(store, sub_id, scenario, m, _costs(p50, prices[machine], batch)))
+        sub_id, _ = store.add_submission(
+            _submission(
+                "delta",
+                "minilm-ort",
+                "onnxruntime",
+                "fp32",
+                1,
+                "local",
+                workload="minilm-embed",
+                variant="seq32",
+            ),
+            round_name="r1",
+        )
+        m = measurement(6.2, quality=0.9999, reference=1.0, power_source=None)
+        ids.append(_measure(store, sub_id, "single-stream", m, _costs(6.2, 0.5, 1)))
+        ids.extend(_search_entries(store, url))
+        close_round(store, "r1")  # computes and stores the official ranking
+        reproduced = ids[0]
+        store.add_reproduction(
+            reproduced,
+            {"latency_p50_ms": {"old": 0.02, "new": 0.021, "agrees": True}, "note": TEST_NOTE},
+            agrees=True,
+        )
+    path = Path(url.removeprefix("sqlite:///"))
+    return Seeded(url=url, path=path, result_ids=ids, reproduced_id=reproduced)
+
+
+def _search_entries(store: Store, url: str) -> list[int]:
+    """A real Optuna study of 6 trials in the same database, each entered as a submission."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(study_name=STUDY, storage=url, directions=["minimize", "maximize"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # set_metric_names is marked experimental
+        study.set_metric_names(["latency_p99_ms", "throughput_sps"])
+    ids = []
+    for number, (batch, p50, quality) in enumerate(
+        [
+            (1, 0.030, 0.980),
+            (2, 0.018, 0.980),
+            (4, 0.016, 0.940),
+            (8, 0.014, 0.979),
+            (16, 0.025, 0.980),
+            (32, 0.013, 0.978),
+        ]
+    ):
+        study.enqueue_trial({"batch_size": batch})
+        trial = study.ask()
+        trial.suggest_int("batch_size", 1, 32, log=True)
+        feasible = quality >= 0.99 * 0.984
+        trial.set_user_attr("note", TEST_NOTE)
+        trial.set_constraint("accuracy_gate", 0.0 if feasible else 0.01)
+        study.tell(trial, [p50 * 1.09, 1000 / p50])
+        sub = _submission("search", f"trial-{number}", "onnxruntime", "fp32", batch, "local")
+        sub_id, _ = store.add_submission(
+            sub, origin="search", study_name=STUDY, trial_number=trial.number
+        )
+        m = measurement(p50, batch_size=batch, quality=quality)
+        ids.append(_measure(store, sub_id, "single-stream", m, _costs(p50, 0.5, batch)))
+    return ids
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """The seeded database, built once per test session; tests must not write to it."""
+    path = tmp_path_factory.mktemp("leaderboard-db") / "tourney.db"
+    return seed(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def seeded_copy(seeded: Seeded, tmp_path: Path) -> Iterator[Seeded]:
+    """A private copy of the seeded database, for tests that write to it."""
+    target = tmp_path / "copy" / "tourney.db"
+    target.parent.mkdir()
+    with sqlite3.connect(seeded.path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    yield Seeded(f"sqlite:///{target}", target, seeded.result_ids, seeded.reproduced_id)
+
+
+@pytest.fixture
+def use_db(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Point the leaderboard at a database URL (sets ``TOURNEY_DB_URL``)."""
+
+    def use(url: str) -> None:
+        monkeypatch.setenv("TOURNEY_DB_URL", url)
+
+    return use
+
+
+@pytest.fixture(scope="session")
+def results(seeded: Seeded) -> pd.DataFrame:
+    """The seeded results as the app loads them."""
+    from leaderboard.data.queries import results_frame
+    from leaderboard.data.source import open_read_only
+
+    engine = open_read_only(seeded.url)
+    try:
+        return results_frame(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def app(use_db: Any) -> Any:
+    """Builds an AppTest of the leaderboard on a database URL, run once on its first page."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(url: str, page: str | None = None, **query: str) -> AppTest:
+        use_db(url)
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.run()
+        if page is not None:
+            at.query_params.update(query)
+            at.switch_page(f"views/{page}.py").run()
+        return at
+
+    return make
+
+
+APP = Path(__file__).resolve().parents[2] / "leaderboard" / "app.py"
