@@ -7,7 +7,11 @@ Variants (the model is a tiny real MLP; the fault happens inside ``forward``):
 * ``sleep``       forward sleeps 30 s (exceeds any short time limit);
 * ``crash-once``  the first process to run it kills itself with SIGKILL, later ones succeed
                   (marker file in ``$TOURNEY_FAULT_DIR``);
-* ``crash``       every process running it kills itself with SIGKILL.
+* ``crash``       every process running it kills itself with SIGKILL;
+* ``slow``        every forward sleeps 20 ms; the first one writes ``measuring-<pid>`` in
+                  ``$TOURNEY_FAULT_DIR`` (so a test can kill the worker mid-measurement);
+* ``oom``         the first forward allocates and touches 64 MiB blocks until it holds 4 GiB
+                  (or an allocation fails: a memory limit), keeping them until the process ends.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import workloads
 from workloads.base import EvalSet, Feed, QualityMetric, Workload
 
 N_IN, N_OUT, N_EVAL = 16, 4, 64
+_HELD: list[np.ndarray] = []
 
 
 def _inject(variant: str) -> None:
@@ -34,6 +39,11 @@ def _inject(variant: str) -> None:
         time.sleep(30)
     if variant == "crash":
         os.kill(os.getpid(), signal.SIGKILL)
+    if variant == "slow":
+        _announce("measuring")
+        time.sleep(0.02)
+    if variant == "oom" and not _HELD:
+        _hog(block_mb=64, total_mb=4096)
     if variant == "crash-once":
         marker = Path(os.environ["TOURNEY_FAULT_DIR"]) / "crashed-once"
         try:
@@ -44,12 +54,26 @@ def _inject(variant: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _announce(prefix: str) -> None:
+    """Create ``$TOURNEY_FAULT_DIR/<prefix>-<pid>`` once per process."""
+    marker = Path(os.environ["TOURNEY_FAULT_DIR"]) / f"{prefix}-{os.getpid()}"
+    if not marker.exists():
+        marker.touch()
+
+
+def _hog(block_mb: int, total_mb: int) -> None:
+    """Hold ``total_mb`` MiB in touched ``block_mb`` blocks; MemoryError if a limit stops it."""
+    _HELD.append(np.zeros(0))
+    for _ in range(total_mb // block_mb):
+        _HELD.append(np.ones(block_mb * 2**20, dtype=np.uint8))
+
+
 class FaultyTiny(Workload):
     """A 16->4 MLP on seeded random data; quality = agreement with the fp32 argmax."""
 
     name = "faulty-tiny"
     description = "Test-only workload that injects faults in the model's forward."
-    variants = ("ok", "raise", "sleep", "crash-once", "crash")
+    variants = ("ok", "raise", "sleep", "crash-once", "crash", "slow", "oom")
     metric = QualityMetric("argmax_agreement")
 
     def build(self, variant: str) -> Any:

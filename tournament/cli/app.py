@@ -17,8 +17,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Piped output (files, CI logs) gets wide lines instead of 80 columns of folded table cells.
-console = Console(width=None if sys.stdout.isatty() else 200)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+# emoji=False: user text such as ":gem:" is printed as written, never turned into an emoji.
+console = Console(width=None if sys.stdout.isatty() else 200, emoji=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, emoji=False)
 
 
 def fail(problems: list[str], code: int = 2) -> None:
@@ -30,6 +31,7 @@ def fail(problems: list[str], code: int = 2) -> None:
 
 def _register() -> None:
     from tournament.cli import (
+        db,
         demo,
         leaderboard,
         machines,
@@ -48,6 +50,7 @@ def _register() -> None:
     app.add_typer(worker.worker_app, name="worker")
     rounds.register(app)
     leaderboard.register(app)
+    db.register(app)
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ def validate_cmd(
     files: list[Path] = typer.Argument(..., help="Submission files (YAML or JSON)."),
 ) -> None:
     """Check submission files; prints FILE: field: problem lines and exits 2 on any error."""
-    from tournament.schema.validate import load_submission
+    from tournament.schema.validate import display_path, load_submission
 
     machines = known_machines()
     problems: list[str] = []
@@ -64,7 +64,7 @@ def validate_cmd(
         try:
             sub = load_submission(path, machines)
             console.print(
-                f"{path}: ok ({sub.workload}/{sub.variant} {sub.runtime} "
+                f"{display_path(path)}: ok ({sub.workload}/{sub.variant} {sub.runtime} "
                 f"{sub.quantization.value} batch {sub.batch_size}, "
                 f"config {sub.config_hash[:12]})",
                 markup=False,
@@ -81,9 +81,10 @@ def round_entry_problems(store: Any, round_name: str, subs: list[tuple[Path, Any
     from tournament.rounds.entries import check_entry
     from tournament.rounds.lifecycle import require_round
     from tournament.rounds.load import stored_spec
+    from tournament.schema.validate import display_path
 
     spec = stored_spec(require_round(store, round_name))
-    return [f"{path}: {p}" for path, sub in subs for p in check_entry(spec, sub)]
+    return [f"{display_path(path)}: {p}" for path, sub in subs for p in check_entry(spec, sub)]
 
 
 def submit_cmd(
@@ -91,7 +92,7 @@ def submit_cmd(
     round_name: str = typer.Option("", "--round", help="Enter the submissions into this round."),
 ) -> None:
     """Validate and store submissions (all or nothing); resubmitting is idempotent."""
-    from tournament.schema.validate import load_submission
+    from tournament.schema.validate import display_path, load_submission
     from tournament.store import Store
 
     machines = known_machines()
@@ -115,7 +116,7 @@ def submit_cmd(
             sub_id, created = store.add_submission(sub, source_file=str(path))
         state = "submitted" if created else "already submitted"
         console.print(
-            f"{path}: {state} as #{sub_id} (config {sub.config_hash[:12]})",
+            f"{display_path(path)}: {state} as #{sub_id} (config {sub.config_hash[:12]})",
             markup=False,
             highlight=False,
         )

@@ -42,6 +42,16 @@ class Rules(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     bootstrap_resamples: int = Field(default=1000, ge=100, le=100_000)
     timeout_s: float = Field(default=1800.0, gt=0, le=86_400)
+    max_memory_mb: int | None = Field(
+        default=None,
+        ge=256,
+        le=4_194_304,
+        description=(
+            "Memory a benchmark worker may use, in MiB: its private writable memory, imports "
+            "and runtime included (Linux RLIMIT_DATA). A run over it fails with 'memory limit "
+            "exceeded'. None: no limit."
+        ),
+    )
 
     @classmethod
     def quick(cls) -> Rules:

@@ -32,11 +32,13 @@ def parse_round_spec(
 def load_round_spec(path: str | Path, known_machines: Iterable[str] | None = None) -> RoundSpec:
     """Load and validate a round spec file; problems are prefixed with the file name."""
     from tournament.schema.loading import load_document
+    from tournament.schema.validate import display_path
 
     try:
         return parse_round_spec(load_document(path), known_machines)
     except UserError as exc:
-        raise UserError([f"{path}: {p}" for p in exc.problems]) from None
+        shown = display_path(path)
+        raise UserError([f"{shown}: {p}" for p in exc.problems]) from None
 
 
 def stored_spec(row: dict[str, Any]) -> RoundSpec:

@@ -16,12 +16,22 @@ from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
 
 
 def run_item(item: WorkItem) -> dict[str, Any]:
-    """Worker entry point: measure ``item``; a deterministic failure becomes WorkerError."""
+    """Worker entry point: measure ``item``; a deterministic failure becomes WorkerError.
+
+    With ``rules.max_memory_mb`` the worker caps its own memory first (see
+    :mod:`tournament.runner.limits`); an allocation over it fails the run with that reason.
+    """
+    from tournament.runner.limits import is_out_of_memory, limit_memory, memory_message
     from tournament.runner.measure import measure
 
+    max_mb = item.rules.get("max_memory_mb")
+    if max_mb:
+        limit_memory(int(max_mb))
     try:
         return measure(item.document, item.scenario, item.rules, item.machine_spec)
     except Exception as exc:  # the model or runtime raised: report the message, not retried
+        if max_mb and is_out_of_memory(exc):
+            raise WorkerError(memory_message(int(max_mb), exc)) from None
         tail = traceback.format_exc(limit=-3)
         raise WorkerError(f"{type(exc).__name__}: {exc}\n{tail}") from None
 

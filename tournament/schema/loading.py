@@ -1,14 +1,18 @@
 """Safe loading of user documents (YAML or JSON): data only, bounded, no surprises.
 
-Rejected with one sentence each: files over :data:`MAX_BYTES`, bytes that are not UTF-8,
-YAML anchors/aliases and tags (no alias bombs, no object construction), duplicate keys,
-NaN/infinity, nesting deeper than :data:`MAX_DEPTH`, and a top level that is not a mapping.
+Rejected with one sentence each: paths that are not regular files (pipes, devices), files
+over :data:`MAX_BYTES`, bytes that are not UTF-8, YAML anchors/aliases and explicit tags (no
+alias bombs, no object construction), duplicate keys, NaN/infinity, nesting deeper than
+:data:`MAX_DEPTH`, and a top level that is not a mapping. Every sentence is one line: user keys
+in field paths are quoted when they are not plain names (see :func:`path_segment`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,18 @@ from tournament.errors import UserError
 
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 8
+_PLAIN = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+
+def path_segment(part: Any) -> str:
+    """A field-path segment: plain names as they are, anything else JSON-quoted (30 chars)."""
+    text = str(part)
+    return text if _PLAIN.match(text) else json.dumps(text[:30])
+
+
+def one_line(text: object) -> str:
+    """``text`` with every run of whitespace (line breaks included) made one space."""
+    return " ".join(str(text).split())
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -35,6 +51,12 @@ class _StrictLoader(yaml.SafeLoader):
         if anchor is not None:
             raise yaml.MarkedYAMLError(
                 problem="YAML anchors (&name) are not allowed in Tourney documents",
+                problem_mark=event.start_mark,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise yaml.MarkedYAMLError(
+                problem=f"YAML tags ({one_line(tag)[:60]}) are not allowed in Tourney documents",
                 problem_mark=event.start_mark,
             )
         return super().compose_node(parent, index)
@@ -65,7 +87,8 @@ def _check_tree(value: Any, depth: int = 0, where: str = "") -> None:
         raise UserError(f"{where or 'document'}: nested deeper than {MAX_DEPTH} levels.")
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_tree(item, depth + 1, f"{where}.{key}" if where else str(key))
+            segment = path_segment(key)
+            _check_tree(item, depth + 1, f"{where}.{segment}" if where else segment)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _check_tree(item, depth + 1, f"{where}.{i}" if where else str(i))
@@ -96,15 +119,32 @@ def parse_document(text: str, *, fmt: str) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}" if mark is not None else "document"
-        raise UserError(f"{where}: invalid YAML: {exc.problem}.") from None
+        raise UserError(f"{where}: invalid YAML: {one_line(exc.problem)}.") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"document: invalid YAML: {exc}.") from None
-    except (ValueError, RecursionError) as exc:
-        raise UserError(f"document: invalid JSON: {exc}.") from None
+        raise UserError(f"document: invalid YAML: {one_line(exc)}.") from None
+    except RecursionError:
+        raise UserError(f"document: nested deeper than {MAX_DEPTH} levels.") from None
+    except ValueError as exc:
+        raise UserError(f"document: invalid {fmt.upper()}: {one_line(exc)}.") from None
     if not isinstance(data, dict):
         raise UserError(f"document: expected a mapping of fields, got {type(data).__name__}.")
     _check_tree(data)
     return data
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`; never blocks on a pipe."""
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(str(path))
+    if not stat.S_ISREG(mode):
+        raise UserError("file: expected a regular file, got a pipe, socket or device.")
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        size = max(len(raw), path.stat().st_size)
+        raise UserError(f"file: {size} bytes is over the {MAX_BYTES}-byte limit.")
+    return raw
 
 
 def load_document(path: str | Path) -> dict[str, Any]:
@@ -113,10 +153,7 @@ def load_document(path: str | Path) -> dict[str, Any]:
     if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         raise UserError("file: expected a .yaml, .yml or .json file.")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UserError(f"file: {size} bytes is over the {MAX_BYTES}-byte limit.")
-        raw = path.read_bytes()
+        raw = _read_bounded(path)
     except FileNotFoundError:
         raise UserError("file: no such file.") from None
     except IsADirectoryError:

@@ -16,18 +16,25 @@ from pydantic import ValidationError
 
 from tournament import runtimes
 from tournament.errors import UserError
-from tournament.schema.loading import load_document
+from tournament.schema.loading import load_document, path_segment
 from tournament.schema.submission import Submission
 
 MachineLookup = Callable[[], Iterable[str]]
-_PLAIN = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def display_path(path: str | Path) -> str:
+    """A file name as problems print it: as is, or JSON-quoted when it holds control or
+    bidirectional characters (a line break or an escape sequence must not reach a terminal)."""
+    text = str(path)
+    return json.dumps(text) if _UNPRINTABLE.search(text) else text
 
 
 def pydantic_problems(exc: ValidationError) -> list[str]:
     """One sentence per pydantic error: ``field.path: message``."""
     problems = []
     for err in exc.errors(include_url=False):
-        path = ".".join(_segment(p) for p in err["loc"]) or "document"
+        path = ".".join(path_segment(p) for p in err["loc"]) or "document"
         kind = err["type"]
         if kind == "extra_forbidden":
             message = "unknown field; remove it (see docs/submission-format.md)"
@@ -45,12 +52,6 @@ def pydantic_problems(exc: ValidationError) -> list[str]:
             message = f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_short(err.get('input'))}"
         problems.append(f"{path}: {message}.")
     return problems
-
-
-def _segment(part: Any) -> str:
-    """A field-path segment, quoted when it is not a plain name (user keys can be anything)."""
-    text = str(part)
-    return text if _PLAIN.match(text) else json.dumps(text[:30])
 
 
 def _short(value: Any) -> str:
@@ -117,4 +118,5 @@ def load_submission(path: str | Path, known_machines: Iterable[str] | None = Non
     try:
         return parse_submission(load_document(path), known_machines)
     except UserError as exc:
-        raise UserError([f"{path}: {p}" for p in exc.problems]) from None
+        shown = display_path(path)
+        raise UserError([f"{shown}: {p}" for p in exc.problems]) from None
