@@ -22,10 +22,20 @@ _REGISTRY: dict[str, str] = {
 }
 
 
+_BUILT_IN = frozenset(_REGISTRY)
+
+
 def register(name: str, target: str) -> None:
     """Register a workload class given as ``"module:Class"`` under ``name``."""
     _REGISTRY[name] = target
     get.cache_clear()
+
+
+def unregister(name: str) -> None:
+    """Remove a workload registered with :func:`register` (built-ins stay)."""
+    if name not in _BUILT_IN:
+        _REGISTRY.pop(name, None)
+        get.cache_clear()
 
 
 @cache

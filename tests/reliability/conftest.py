@@ -64,6 +64,8 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         else:
             os.environ[key] = value
     workloads._load_plugins.cache_clear()
+    workloads.unregister("faulty-tiny")
+    sys.modules.pop("tourney_faults", None)
 
 
 @pytest.fixture
