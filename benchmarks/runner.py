@@ -42,20 +42,23 @@ def doc(i: int) -> dict[str, Any]:
     }
 
 
-def in_process(runs: int) -> tuple[float, float]:
+def in_process(runs: int) -> tuple[float, float, float]:
     from tournament.runner.measure import measure
 
     measure(doc(0), "single-stream", RULES)  # warm the caches (training, export)
-    walls, inside = [], []
+    walls, inside, prepares = [], [], []
     for i in range(runs):
         t0 = time.perf_counter()
         m = measure(doc(i), "single-stream", RULES)
         walls.append(time.perf_counter() - t0)
         inside.append(sum(m["extra"]["phases_s"].values()))
-    return statistics.mean(walls), statistics.mean(inside)
+        prepares.append(m["extra"]["phases_s"]["prepare_s"])
+    return statistics.mean(walls), statistics.mean(inside), statistics.mean(prepares)
 
 
-def through_backend(kind: str, runs: int) -> tuple[float, float, float, list[float]]:
+def through_backend(
+    kind: str, runs: int, *, reuse: bool = False
+) -> tuple[float, float, float, list[float]]:
     """(wall per run, startup s, worker time per run, prepare s per run) through a backend."""
     from tournament.runner.session import execute, make_backend
     from tournament.schema.validate import parse_submission
@@ -67,7 +70,7 @@ def through_backend(kind: str, runs: int) -> tuple[float, float, float, list[flo
         for i in range(runs):
             store.add_submission(parse_submission(doc(i)))
         t0 = time.perf_counter()
-        backend = make_backend(kind, None, {"local"})
+        backend = make_backend(kind, None, {"local"}, reuse_workers=reuse)
         startup = time.perf_counter() - t0
         try:
             t0 = time.perf_counter()
@@ -88,25 +91,32 @@ def main() -> None:
     from tournament.fingerprint import cpu_info
 
     print(f"machine: {cpu_info()['cpu_model']}, {os.cpu_count()} CPUs; {args.runs} runs each")
-    base, base_inside = in_process(args.runs)
-    rows = [["in-process", f"{base:.3f}", "-", f"{base_inside:.3f}", "-", "-"]]
-    for kind in ("local", "ray"):
-        wall, startup, inside, prepares = through_backend(kind, args.runs)
+    base, base_inside, base_prep = in_process(args.runs)
+    rows = [["in-process", f"{base:.3f}", "-", f"{base_inside:.3f}", f"{base_prep:.3f}", "-", "-"]]
+    for label, kind, reuse in (
+        ("local", "local", False),
+        ("ray", "ray", False),
+        ("ray --reuse-workers", "ray", True),
+    ):
+        wall, startup, inside, prepares = through_backend(kind, args.runs, reuse=reuse)
+        prep = statistics.mean(prepares)
+        excl = (wall - prep) - (base - base_prep)
         rows.append(
             [
-                kind,
+                label,
                 f"{wall:.3f}",
                 f"{startup:.2f}",
                 f"{inside:.3f}",
-                f"{statistics.mean(prepares):.3f}",
+                f"{prep:.3f}",
                 f"{wall - base:+.3f}",
+                f"{excl:+.3f}",
             ]
         )
     print(
         "\n| path | wall s per run | backend start-up s | worker measure s per run | "
-        "of which prepare s | overhead s per run vs in-process |"
+        "of which prepare s | overhead s per run | overhead excluding preparation |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(

@@ -53,6 +53,12 @@ def run_cmd(
         "--machine-wait",
         help="Seconds to wait for a machine's worker before failing its runs.",
     ),
+    reuse_workers: bool = typer.Option(
+        False,
+        "--reuse-workers",
+        help="Ray: keep worker processes between runs (faster; peak RSS is then the worker's "
+        "lifetime peak and a leaked setting could reach the next run).",
+    ),
     round_name: str | None = typer.Option(
         None, "--round", help="Run this round's entries under its rules (= `round run`)."
     ),
@@ -110,6 +116,7 @@ def run_cmd(
         round_name="",  # submissions outside rounds; rounds run with their own rules
         machine_wait_s=machine_wait_s,
         console=console,
+        reuse_workers=reuse_workers,
     )
     console.print(
         f"done: {len(summary.done)}, failed: {len(summary.failed)}"

@@ -11,7 +11,9 @@ from tournament.runner.base import Backend, WorkItem
 from tournament.runner.driver import Driver, RunSummary
 
 
-def make_backend(kind: str, ray_address: str | None, machines: set[str]) -> Backend:
+def make_backend(
+    kind: str, ray_address: str | None, machines: set[str], *, reuse_workers: bool = False
+) -> Backend:
     """A local subprocess backend, or Ray (embedded, or joined with ``ray_address``)."""
     if kind == "local":
         from tournament.errors import UserError
@@ -26,7 +28,7 @@ def make_backend(kind: str, ray_address: str | None, machines: set[str]) -> Back
         return LocalBackend()
     from tournament.runner.ray_backend import RayBackend
 
-    return RayBackend(ray_address)
+    return RayBackend(ray_address, reuse_workers=reuse_workers)
 
 
 def machine_specs(store: Any, machine_ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -66,6 +68,7 @@ def execute(
     machine_wait_s: float = 60.0,
     console: Console | None = None,
     backend_obj: Backend | None = None,
+    reuse_workers: bool = False,
 ) -> RunSummary:
     """Queue every submission for ``scenario``/``rules`` and measure all pending runs."""
     console = console or Console()
@@ -82,7 +85,9 @@ def execute(
     specs = machine_specs(store, {t.machine for t in tasks})
     items = work_items(store, specs, tasks)
     owned = backend_obj is None
-    be = backend_obj or make_backend(backend, ray_address, {i.machine for i in items})
+    be = backend_obj or make_backend(
+        backend, ray_address, {i.machine for i in items}, reuse_workers=reuse_workers
+    )
     try:
         with Progress(
             TextColumn("{task.description}"),

@@ -138,3 +138,18 @@ def test_machine_without_a_node_fails_with_a_clear_message(
     (message,) = summary.failed.values()
     assert "no worker for machine 'absent'" in message
     assert copy.deepcopy(store.runs())[0]["status"] == "failed"
+
+
+@pytest.mark.parametrize("reuse", [False, True])
+def test_fresh_worker_per_run_unless_reused(
+    backend: RayBackend, reuse: bool, make_entry: Any, quick: dict[str, Any]
+) -> None:
+    store = Store()
+    for batch_size in (1, 2, 3):
+        store.add_submission(make_entry("ok", batch_size=batch_size))
+    be = RayBackend(reuse_workers=reuse)  # joins the module's cluster
+    summary = execute(store, scenario="single-stream", rules=quick, backend_obj=be)
+    assert len(summary.done) == 3
+    pids = {store.result(r["result_id"])["extra"]["ray"]["worker_pid"] for r in store.results()}
+    # Fresh: one process per run. Reused: Ray keeps idle workers, so some process ran twice.
+    assert len(pids) < 3 if reuse else len(pids) == 3
