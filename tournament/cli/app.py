@@ -38,6 +38,7 @@ def _register() -> None:
         results,
         rounds,
         runs,
+        search,
         submissions,
         worker,
     )
@@ -50,6 +51,7 @@ def _register() -> None:
     app.add_typer(worker.worker_app, name="worker")
     rounds.register(app)
     leaderboard.register(app)
+    search.register(app)
     db.register(app)
 
 

@@ -36,6 +36,33 @@ def run_item(item: WorkItem) -> dict[str, Any]:
         raise WorkerError(f"{type(exc).__name__}: {exc}\n{tail}") from None
 
 
+def _die_with_parent() -> None:
+    """Worker initializer: end this worker when the driver dies (no orphaned benchmarks).
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere a daemon thread polls the parent.
+    """
+    import ctypes
+    import os
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        if libc.prctl(1, signal.SIGKILL) == 0 and os.getppid() == parent:  # 1 = PR_SET_PDEATHSIG
+            return
+    except OSError:
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="tourney-parent-watch").start()
+
+
 class LocalBackend(Backend):
     """Runs every work item in its own spawned subprocess on this machine."""
 
@@ -50,7 +77,9 @@ class LocalBackend(Backend):
         return {self.machine_id}
 
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=self._ctx, initializer=_die_with_parent
+        )
         self._pools[item.run_id] = pool
         inner = pool.submit(run_item, item)
         outer: Future[dict[str, Any]] = Future()
