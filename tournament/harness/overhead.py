@@ -27,28 +27,12 @@ from tournament.harness.source import ArraySampleSource
 
 if TYPE_CHECKING:
     from tournament.runtimes.base import Predictor
-    from workloads.base import Feed
-
-
-class _ZeroPredictor:
-    """Fallback null predictor (used when ``tournament.runtimes.null`` is absent)."""
-
-    def __init__(self, output_shape_per_sample: tuple[int, ...]) -> None:
-        self._out = np.zeros((1, *output_shape_per_sample), dtype=np.float32)
-
-    def predict(self, feed: Feed) -> np.ndarray:
-        return self._out
-
-    def close(self) -> None:
-        """Nothing to release."""
 
 
 def null_predictor(output_shape_per_sample: tuple[int, ...] = (1,)) -> Predictor:
-    """The project's ``NullPredictor`` if available, else an equivalent local one."""
-    try:
-        from tournament.runtimes.null import NullPredictor
-    except ImportError:
-        return _ZeroPredictor(output_shape_per_sample)
+    """The project's :class:`~tournament.runtimes.null.NullPredictor`."""
+    from tournament.runtimes.null import NullPredictor
+
     return NullPredictor(output_shape_per_sample)
 
 
