@@ -136,7 +136,7 @@ def p50_cv(seconds: float) -> None:
     p50s = []
     for _ in range(5):
         log = get("single-stream").run(prepared.predictor, source, 1, rules)
-        p50s.append(summarize(log, rules)["latency_p50_ms"])
+        p50s.append(summarize(log, rules).figures["latency_p50_ms"].value)
     prepared.predictor.close()
     cv = statistics.stdev(p50s) / statistics.mean(p50s)
     table(
@@ -215,6 +215,7 @@ CONFIGS: list[tuple[str, str, dict[str, Any]]] = [
 
 
 def configurations(seconds: float) -> None:
+    from tournament.results import Result
     from tournament.runner.measure import measure
 
     rules = {
@@ -236,24 +237,24 @@ def configurations(seconds: float) -> None:
             "runtime_options": {"intra_op_threads": 2},
             **fields,
         }
-        m = measure(doc, scenario, rules)
-        tput = m["throughput_sps"]
+        m = Result.from_dict(measure(doc, scenario, rules))
+        tput = m.value("throughput_sps") or 0.0
         base = base or tput
         speedup = tput / base
-        if m["valid"] and speedup > best[0]:
+        if m.valid and speedup > best[0]:
             best = (speedup, label)
-        paraphrase = m["extra"].get("task_metrics", {}).get("paraphrase_top1")
+        paraphrase = m.extra.get("task_metrics", {}).get("paraphrase_top1")
         rows.append(
             [
                 label,
-                f"{m['latency_p50_ms']:.2f}",
+                f"{m.value('latency_p50_ms') or 0:.2f}",
                 f"{tput:.1f}",
-                f"{m['quality']:.4f}",
+                f"{m.quality.value:.4f}",
                 f"{paraphrase:.3f}" if paraphrase is not None else "-",
-                "VALID" if m["valid"] else "INVALID",
+                "VALID" if m.valid else "INVALID",
                 f"{speedup:.2f}x",
-                f"{m['model_size_mb']:.1f}",
-                f"{m['peak_rss_mb']:.0f}",
+                f"{m.value('model_size_mb') or 0:.1f}",
+                f"{m.value('peak_rss_mb') or 0:.0f}",
             ]
         )
     table(

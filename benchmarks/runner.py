@@ -79,7 +79,7 @@ def through_backend(
         finally:
             backend.close()
         assert len(summary.done) == runs, summary.failed
-        phases = [store.result(r["result_id"])["extra"]["phases_s"] for r in store.results()]
+        phases = [store.result(r.result_id).result.extra["phases_s"] for r in store.results()]
     inside = statistics.mean(sum(p.values()) for p in phases)
     return wall, startup, inside, [p["prepare_s"] for p in phases]
 

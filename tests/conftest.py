@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tournament.results import Artifact, Estimate, Provenance, Quality, Result
 
 _SHARED_CACHE = Path(
     os.environ.get("TOURNEY_TEST_CACHE") or tempfile.mkdtemp(prefix="tourney-cache-")
@@ -26,3 +29,63 @@ def _tourney_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("TOURNEY_HOME", str(home))
     monkeypatch.delenv("TOURNEY_DB_URL", raising=False)
     yield home
+
+
+def build_result(p50_ms: float = 2.0, **overrides: Any) -> Result:
+    """A made-up :class:`Result` (test data, never a measurement of anything).
+
+    Keyword arguments override fields of the result; ``figures`` entries are merged into the
+    default figures (``None`` removes one); ``quality`` may be a float (the quality value).
+    """
+    latencies = tuple(p50_ms * (0.9 + 0.001 * i) for i in range(200))
+    est = lambda v, lo=None, hi=None, unit="ms", **kw: Estimate(v, lo, hi, unit=unit, **kw)  # noqa: E731
+    estimated = {"provenance": Provenance.ESTIMATED, "method": "estimate-tdp (test data)"}
+    figures: dict[str, Estimate] = {
+        "latency_p50_ms": est(p50_ms, p50_ms * 0.98, p50_ms * 1.02),
+        "latency_p90_ms": est(p50_ms * 1.05, p50_ms * 1.03, p50_ms * 1.07),
+        "latency_p99_ms": est(p50_ms * 1.09, p50_ms * 1.08, p50_ms * 1.1),
+        "latency_mean_ms": est(p50_ms, p50_ms * 0.99, p50_ms * 1.01),
+        "throughput_sps": est(1000 / p50_ms, 990 / p50_ms, 1010 / p50_ms, "samples/s"),
+        "quality_ratio": est(0.98 / 0.984, unit="ratio"),
+        "gflops_per_s": est(0.1, unit="GFLOP/s", provenance=Provenance.DERIVED),
+        "model_size_mb": est(0.04, unit="MiB"),
+        "peak_rss_mb": est(300.0, unit="MiB"),
+        "energy_j": est(1.5, unit="J", **estimated),
+        "energy_j_per_query": est(1.5 / len(latencies), unit="J", **estimated),
+        "energy_j_per_sample": est(1.5 / len(latencies), unit="J", **estimated),
+        "avg_power_w": est(3.0, unit="W", **estimated),
+    }
+    for name, value in dict(overrides.pop("figures", {})).items():
+        if value is None:
+            figures.pop(name, None)
+        else:
+            figures[name] = value if isinstance(value, Estimate) else est(float(value), unit="")
+    quality = overrides.pop("quality", 0.98)
+    if not isinstance(quality, Quality):
+        quality = Quality(float(quality), "accuracy", True, 0.984, 0.99, "top-1 accuracy")
+    fields: dict[str, Any] = {
+        "scenario": "single-stream",
+        "rules": {"min_queries": 200, "min_duration_s": 0.5},
+        "batch_size": 1,
+        "queries": len(latencies),
+        "samples": len(latencies),
+        "duration_s": sum(latencies) / 1000,
+        "min_rules_met": True,
+        "quality": quality,
+        "figures": figures,
+        "flops_per_sample": 2.0e5,
+        "artifact": Artifact("ab" * 32, 41943, {"format": "onnx", "note": "test data"}),
+        "environment": {"note": "test data, not a measurement", "torch": "2.13.0"},
+        "power_source": "estimate-tdp",
+        "latencies_ms": latencies,
+        "power_trace": ((0.0, 3.0), (0.25, 3.1), (0.5, 2.9)),
+        "extra": {"harness_overhead_us": 4.0},
+    }
+    fields.update(overrides)
+    return Result(**fields)
+
+
+@pytest.fixture
+def make_result() -> Callable[..., Result]:
+    """:func:`build_result`: a made-up result from a p50 latency; keywords override fields."""
+    return build_result

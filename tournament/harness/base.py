@@ -8,13 +8,17 @@ raw per-query figures. Statistics are computed from those by :mod:`tournament.ha
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from tournament.results.estimate import Estimate
+
 if TYPE_CHECKING:
+    from tournament.results.result import Result
     from tournament.runtimes.base import Predictor
     from workloads.base import Feed
 
@@ -99,10 +103,41 @@ class SampleSource(ABC):
 
 
 class Scenario(ABC):
-    """A traffic pattern with its timing. Implementations: single-stream, offline, server."""
+    """A traffic pattern with its timing and its semantics (MLPerf LoadGen style).
+
+    Everything that depends on *which* scenario ran lives in its implementation, never in the
+    code that calls it: the primary metric a ranking orders by, the checks of its settings, any
+    tuning before the timed window (the server's peak search), how its figures and their
+    intervals are computed, and its own validity rule. Implementations: single-stream, offline,
+    server; more are added as one module plus a ``tourney.scenarios`` entry point.
+
+    Contract:
+    * ``check`` is cheap and returns one sentence per problem, naming the rules field.
+    * ``run`` calls only ``predictor.predict`` and times every query with
+      ``time.perf_counter_ns``; it never builds models or touches the store.
+    * ``figures`` is deterministic for a log and rules (seeded bootstrap).
+    """
 
     name: str
     description: str
+    mlperf_name: str = ""
+    """The scenario's name in MLPerf's result files (empty when MLPerf has none)."""
+    batch_sizes: tuple[int, ...] | None = None
+    """The samples per query this scenario issues, when it fixes them (None: the entry's)."""
+
+    def primary_metric(self, rules: Mapping[str, Any] | None = None) -> str:
+        """The metric (a name in the metric table) a ranking of this scenario orders by."""
+        return "latency_p99_ms"
+
+    def check(self, rules: Rules) -> list[str]:
+        """Problems with ``rules`` for this scenario, as sentences (empty when it can run)."""
+        return []
+
+    def tune(
+        self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules
+    ) -> tuple[Rules, dict[str, Any]]:
+        """Settle the rules before the timed run (e.g. search a load); default: unchanged."""
+        return rules, {}
 
     @abstractmethod
     def run(
@@ -110,14 +145,15 @@ class Scenario(ABC):
     ) -> QueryLog:
         """Warm up, then issue queries until the rules are met; return the raw log."""
 
+    def figures(self, log: QueryLog, rules: Rules) -> dict[str, Estimate]:
+        """Latency percentiles, mean and throughput of ``log``, each with its interval."""
+        from tournament.harness.stats import closed_loop_throughput, latency_figures
 
-@dataclass(frozen=True)
-class Estimate:
-    """A statistic with its bootstrap 95% confidence interval."""
+        resamples, seed = rules.bootstrap_resamples, rules.seed
+        out = latency_figures(log.latencies_ns, resamples=resamples, seed=seed)
+        out["throughput_sps"] = closed_loop_throughput(log, resamples=resamples, seed=seed)
+        return out
 
-    value: float
-    ci_low: float
-    ci_high: float
-
-    def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+    def invalid_reasons(self, result: Result) -> list[str]:
+        """Why ``result`` breaks this scenario's own rule (beyond the common ones)."""
+        return []

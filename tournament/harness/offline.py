@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from tournament.harness.base import QueryLog, Rules, SampleSource, Scenario
 from tournament.harness.closed_loop import measure_closed
@@ -24,6 +25,11 @@ class Offline(Scenario):
 
     name = "offline"
     description = "All samples available at once; batches issued back-to-back; max throughput."
+    mlperf_name = "Offline"
+
+    def primary_metric(self, rules: Mapping[str, Any] | None = None) -> str:
+        """``throughput_sps`` (samples per second with every query issued at once)."""
+        return "throughput_sps"
 
     def run(
         self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules

@@ -22,7 +22,7 @@ from __future__ import annotations
 import gc
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -31,9 +31,11 @@ from tournament.errors import UserError
 from tournament.harness.base import QueryLog, Rules, SampleSource, Scenario
 from tournament.harness.closed_loop import measure_closed, warm_up
 from tournament.harness.source import check_batch_size, feeds_for
-from tournament.harness.stats import percentile
+from tournament.harness.stats import latency_figures, percentile, poisson_throughput
+from tournament.results.estimate import Estimate
 
 if TYPE_CHECKING:
+    from tournament.results.result import Result
     from tournament.runtimes.base import Predictor
     from workloads.base import Feed
 
@@ -146,6 +148,53 @@ class Server(Scenario):
 
     name = "server"
     description = "Poisson arrivals at a target QPS; latency from scheduled arrival; p99 bound."
+    mlperf_name = "Server"
+
+    def primary_metric(self, rules: Mapping[str, Any] | None = None) -> str:
+        """Throughput when the rules search the peak QPS (MLPerf's server metric); at a fixed
+        target QPS every valid entry serves the same load, so p99 latency orders them."""
+        if rules is not None and not rules.get("server_find_peak"):
+            return "latency_p99_ms"
+        return "throughput_sps"
+
+    def check(self, rules: Rules) -> list[str]:
+        if rules.server_target_qps is None and not rules.server_find_peak:
+            return [
+                "rules.server_target_qps: the server scenario needs a target QPS or "
+                "server_find_peak: true."
+            ]
+        return []
+
+    def tune(
+        self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules
+    ) -> tuple[Rules, dict[str, Any]]:
+        """With ``server_find_peak``: search the peak QPS meeting the p99 bound first."""
+        if not rules.server_find_peak:
+            return rules, {}
+        qps, probes = find_peak(predictor, source, batch_size, rules)
+        if qps <= 0:
+            raise UserError(
+                f"rules.server_latency_bound_ms: no QPS met the p99 bound of "
+                f"{rules.server_latency_bound_ms:g} ms."
+            )
+        found = {"find_peak": {"peak_qps": qps, "probes": [list(p) for p in probes]}}
+        return rules.model_copy(update={"server_target_qps": qps}), found
+
+    def figures(self, log: QueryLog, rules: Rules) -> dict[str, Estimate]:
+        """Latencies as every scenario; throughput with a Poisson count interval."""
+        out = latency_figures(
+            log.latencies_ns, resamples=rules.bootstrap_resamples, seed=rules.seed
+        )
+        out["throughput_sps"] = poisson_throughput(log)
+        return out
+
+    def invalid_reasons(self, result: Result) -> list[str]:
+        """The p99 latency must meet the rules' bound (MLPerf's server constraint)."""
+        bound = result.rules.get("server_latency_bound_ms")
+        p99 = result.value("latency_p99_ms")
+        if bound and p99 is not None and p99 > float(bound):
+            return [f"p99 {p99:.4g} ms over the {float(bound):g} ms latency bound"]
+        return []
 
     def run(
         self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from tournament.harness.base import QueryLog, Rules, SampleSource, Scenario
 from tournament.harness.closed_loop import measure_closed
@@ -22,6 +23,12 @@ class SingleStream(Scenario):
 
     name = "single-stream"
     description = "One sample per query; the next query is issued when the previous completes."
+    mlperf_name = "SingleStream"
+    batch_sizes = (1,)
+
+    def primary_metric(self, rules: Mapping[str, Any] | None = None) -> str:
+        """``latency_p90_ms`` (MLPerf single-stream: 90th-percentile latency)."""
+        return "latency_p90_ms"
 
     def run(
         self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules

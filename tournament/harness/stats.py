@@ -22,24 +22,27 @@ Method (documented in one place):
 * **Throughput** is ``samples / duration``. Closed-loop scenarios (single-stream, offline):
   the CI bootstraps the ratio ``sum(samples) / sum(latencies)`` over queries and applies its
   relative spread to the measured throughput (it reflects the variability of service
-  times). Server: completions of a Poisson process, CI ``samples/duration x
-  (1 +- 1.96 / sqrt(queries))``.
+  times) (:func:`closed_loop_throughput`). Open-loop arrivals (server): completions of a
+  Poisson process, CI ``samples/duration x (1 +- 1.96 / sqrt(queries))``
+  (:func:`poisson_throughput`). Each scenario picks its method in ``Scenario.figures``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tournament.harness.base import Estimate, QueryLog
+from tournament.harness.base import QueryLog
+from tournament.results.estimate import Estimate, IntervalKind
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from tournament.harness.base import Rules
+    from tournament.harness.base import Rules, Scenario
 
 CONFIDENCE = 0.95
 RESAMPLE_BUDGET = 10_000_000
@@ -111,18 +114,25 @@ def rescale(replicates: np.ndarray, point: float, m: int, n: int) -> np.ndarray:
     return point + math.sqrt(m / n) * (replicates - point)
 
 
-def interval(point: float, replicates: np.ndarray) -> Estimate:
+def interval(point: float, replicates: np.ndarray, unit: str = "") -> Estimate:
     """The percentile-bootstrap interval of ``replicates``, widened to contain ``point``."""
     tail = (1.0 - CONFIDENCE) / 2.0 * 100.0
     low, high = np.percentile(replicates, [tail, 100.0 - tail])
-    return Estimate(point, min(float(low), point), max(float(high), point))
+    return Estimate(
+        point,
+        min(float(low), point),
+        max(float(high), point),
+        unit=unit,
+        method=f"percentile bootstrap over queries, {replicates.shape[0]} resamples",
+        interval=IntervalKind.WITHIN_RUN,
+    )
 
 
 def bootstrap_percentile(latencies: ArrayLike, q: float, *, resamples: int, seed: int) -> Estimate:
     """The ``q``-th percentile with its bootstrap 95% CI."""
     xs = np.sort(np.asarray(latencies, dtype=np.float64))
     reps = percentile_replicates(xs, q, resamples=resamples, seed=seed, presorted=True)
-    return interval(float(np.percentile(xs, q)), reps)
+    return interval(float(np.percentile(xs, q)), reps, "ms")
 
 
 def bootstrap_mean(latencies: ArrayLike, *, resamples: int, seed: int) -> Estimate:
@@ -132,7 +142,7 @@ def bootstrap_mean(latencies: ArrayLike, *, resamples: int, seed: int) -> Estima
         raise ValueError("bootstrap of an empty array")
     (reps,), m = mean_replicates([values], resamples=resamples, seed=seed)
     point = float(values.mean())
-    return interval(point, rescale(reps, point, m, values.shape[0]))
+    return interval(point, rescale(reps, point, m, values.shape[0]), "ms")
 
 
 def latency_estimates(latencies_ns: ArrayLike, *, resamples: int, seed: int) -> dict[str, Estimate]:
@@ -143,19 +153,20 @@ def latency_estimates(latencies_ns: ArrayLike, *, resamples: int, seed: int) -> 
     out: dict[str, Estimate] = {}
     for q in LATENCY_PERCENTILES:
         reps = percentile_replicates(ms, q, resamples=resamples, seed=seed, presorted=True)
-        out[f"p{q:g}"] = interval(float(np.percentile(ms, q)), reps)
+        out[f"p{q:g}"] = interval(float(np.percentile(ms, q)), reps, "ms")
     out["mean"] = bootstrap_mean(ms, resamples=resamples, seed=seed)
     return out
 
 
-def throughput_estimate(log: QueryLog, *, resamples: int, seed: int) -> Estimate:
-    """Samples per second over the timed window, with a 95% CI (see the module docstring)."""
-    if log.queries == 0 or log.duration_ns <= 0:
-        raise ValueError("no queries to summarize")
-    point = log.samples / (log.duration_ns / 1e9)
-    if log.scenario == "server":
-        half = _Z / math.sqrt(log.queries)
-        return Estimate(point, max(0.0, point * (1.0 - half)), point * (1.0 + half))
+def latency_figures(latencies_ns: ArrayLike, *, resamples: int, seed: int) -> dict[str, Estimate]:
+    """:func:`latency_estimates` named as in the metric table (``latency_p90_ms`` ...)."""
+    estimates = latency_estimates(latencies_ns, resamples=resamples, seed=seed)
+    return {f"latency_{name}_ms": est for name, est in estimates.items()}
+
+
+def closed_loop_throughput(log: QueryLog, *, resamples: int, seed: int) -> Estimate:
+    """Samples per second of a closed-loop run, with a 95% CI (see the module docstring)."""
+    point = _throughput_point(log)
     spq = log.samples_per_query.astype(np.float64)
     lat = log.latencies_ns.astype(np.float64)
     ratio = float(spq.sum() / lat.sum())
@@ -166,29 +177,58 @@ def throughput_estimate(log: QueryLog, *, resamples: int, seed: int) -> Estimate
         (spq_means, lat_means), m = mean_replicates([spq, lat], resamples=resamples, seed=seed)
         reps = spq_means / lat_means
     reps = rescale(reps, ratio, m, log.queries)
-    return interval(point, reps * (point / ratio))
+    found = interval(point, reps * (point / ratio), "samples/s")
+    return found.with_(method="bootstrap of samples / service time over queries")
 
 
-def summarize(log: QueryLog, rules: Rules) -> dict[str, Any]:
-    """The figures a result stores, named as in :class:`tournament.measurement.Measurement`.
+def poisson_throughput(log: QueryLog) -> Estimate:
+    """Samples per second of an open-loop (Poisson arrival) run: ``1 +- 1.96 / sqrt(n)``."""
+    point = _throughput_point(log)
+    half = _Z / math.sqrt(log.queries)
+    return Estimate(
+        point,
+        max(0.0, point * (1.0 - half)),
+        point * (1.0 + half),
+        unit="samples/s",
+        method="Poisson count interval, 1.96 / sqrt(queries)",
+        interval=IntervalKind.WITHIN_RUN,
+    )
 
-    Keys: ``latency_{p50,p90,p99,mean}_ms`` and ``latency_{...}_ci_ms`` (low, high),
-    ``throughput_sps``, ``throughput_ci_sps``, ``queries``, ``samples``, ``duration_s``,
-    ``min_rules_met`` (False when the log does not say).
-    """
-    resamples, seed = rules.bootstrap_resamples, rules.seed
-    out: dict[str, Any] = {}
-    for name, est in latency_estimates(log.latencies_ns, resamples=resamples, seed=seed).items():
-        out[f"latency_{name}_ms"] = est.value
-        out[f"latency_{name}_ci_ms"] = (est.ci_low, est.ci_high)
-    tput = throughput_estimate(log, resamples=resamples, seed=seed)
-    out["throughput_sps"] = tput.value
-    out["throughput_ci_sps"] = (tput.ci_low, tput.ci_high)
-    out["queries"] = log.queries
-    out["samples"] = log.samples
-    out["duration_s"] = log.duration_ns / 1e9
-    out["min_rules_met"] = bool(log.extra.get("min_rules_met", False))
-    return out
+
+def _throughput_point(log: QueryLog) -> float:
+    if log.queries == 0 or log.duration_ns <= 0:
+        raise ValueError("no queries to summarize")
+    return log.samples / (log.duration_ns / 1e9)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of one timed run and its counts."""
+
+    figures: dict[str, Estimate]
+    queries: int
+    samples: int
+    duration_s: float
+    min_rules_met: bool
+
+
+def summarize(log: QueryLog, rules: Rules, scenario: Scenario | None = None) -> Summary:
+    """The figures of ``log`` as its scenario computes them (``scenario`` defaults to the
+    registered scenario named in the log), with the run's counts; ``min_rules_met`` is False
+    when the log does not say."""
+    if scenario is None:
+        from tournament import harness
+
+        scenario = harness.get(log.scenario)
+    if log.queries == 0 or log.duration_ns <= 0:
+        raise ValueError("no queries to summarize")
+    return Summary(
+        figures=scenario.figures(log, rules),
+        queries=log.queries,
+        samples=log.samples,
+        duration_s=log.duration_ns / 1e9,
+        min_rules_met=bool(log.extra.get("min_rules_met", False)),
+    )
 
 
 def cis_overlap(a: EstimateLike, b: EstimateLike) -> bool:
@@ -203,7 +243,7 @@ def cis_overlap(a: EstimateLike, b: EstimateLike) -> bool:
 
 def _bounds(e: EstimateLike) -> tuple[float, float]:
     if isinstance(e, Estimate):
-        return e.ci_low, e.ci_high
+        return e.bounds()
     if len(e) == 3:
         return float(e[1]), float(e[2])
     if len(e) == 2:

@@ -7,7 +7,7 @@ is frozen at ``open`` (its sha256 is recomputed from the stored copy); from then
 database copy is the truth and a changed file cannot alter the round.
 
 ``close`` first moves the round to closed (which cancels its queued and running runs and
-makes :meth:`~tournament.store.rounds.RoundsPart.finish_round_run` refuse late results), then
+makes :meth:`~tournament.store.results.ResultsPart.record_result` refuse late results), then
 computes the ranking from the now frozen results and stores it. If the process dies in
 between, ``close`` again completes the ranking.
 """

@@ -3,7 +3,7 @@
 The runner's :func:`~tournament.runner.session.execute` does the measuring, through a
 :class:`RoundStore` that scopes it to the round: it re-queues only this round's runs left
 running by a killed driver, and records results with
-:meth:`~tournament.store.rounds.RoundsPart.finish_round_run`, which refuses them once the
+:meth:`~tournament.store.results.ResultsPart.record_result`, which refuses them once the
 round is closed and stamps the round's spec hash into each result's environment.
 
 Resuming is safe because a run is unique per (entry, scenario, rules, repeat) and a result per
@@ -36,9 +36,6 @@ class RoundStore:
         """Re-queue this round's running runs only (other drivers' runs are theirs)."""
         return int(self._store.requeue_round_running(self.round_name))
 
-    def finish_run(self, run_id: int, measurement: Any, costs: Any = None) -> int:
-        """Record a result unless the round closed meanwhile (then StateError)."""
-        return int(self._store.finish_round_run(run_id, measurement, costs))
 
 
 @dataclass

@@ -24,11 +24,11 @@ class WorkItem:
 class Backend(ABC):
     """Runs work items in isolated worker processes, at most one per machine at a time.
 
-    Contract: ``submit`` never blocks on the measurement; the returned future resolves to the
-    :class:`~tournament.measurement.Measurement` dict, or raises :class:`WorkerError` for a
-    deterministic failure (the model raised: not retried) or :class:`WorkerLost` when the
-    worker died (system failure, retried by the backend where it can). ``close`` releases
-    everything the backend started and nothing else.
+    Contract: ``submit`` never blocks on the measurement; the returned future resolves to a
+    :class:`~tournament.results.Result` as a dict (``Result.to_dict``), or raises
+    :class:`WorkerError` for a deterministic failure (the model raised: not retried) or
+    :class:`WorkerLost` when the worker died (system failure, retried by the backend where it
+    can). ``close`` releases everything the backend started and nothing else.
     """
 
     name: str

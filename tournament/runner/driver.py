@@ -13,6 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from tournament.cost import priced, pricing_for
+from tournament.results import Result
 from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
 
 ProgressFn = Callable[[str, int, str], None]
@@ -35,6 +37,12 @@ class _InFlight:
     future: Future[dict[str, Any]]
     started: float
     timeout_s: float
+
+
+def priced_result(data: dict[str, Any], item: WorkItem) -> Result:
+    """The worker's result with its cost figures at the machine's registered prices."""
+    result = Result.from_dict(data)
+    return priced(result, pricing_for(item.machine_spec or {}, item.document))
 
 
 def _timeout(item: WorkItem) -> float:
@@ -149,15 +157,14 @@ class Driver:
         except Exception as exc:  # infrastructure error outside the measurement
             self._fail(item, f"{type(exc).__name__}: {exc}", summary)
             return
-        from hardware.cost import costs_for
-        from tournament.store.results import COST_FIELDS
-
-        costs = costs_for({**measurement, "config": item.document}, item.machine_spec or {})
         try:
-            # finish_round_run refuses results for closed rounds in the same transaction.
-            self.store.finish_round_run(
-                item.run_id, measurement, {k: v for k, v in costs.items() if k in COST_FIELDS}
-            )
+            result = priced_result(measurement, item)
+        except ValueError as exc:  # a worker that returned something other than a Result
+            self._fail(item, f"the worker returned an invalid result: {exc}", summary)
+            return
+        try:
+            # record_result refuses results for closed rounds in the same transaction.
+            self.store.record_result(item.run_id, result)
         except Exception as exc:  # e.g. disk full: the run fails with the reason, others go on
             self._fail(item, f"could not store the result: {type(exc).__name__}: {exc}", summary)
             return

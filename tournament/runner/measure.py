@@ -1,7 +1,8 @@
 """Measure one configuration in this process: prepare, time, score. Returns plain data.
 
 This is what a benchmark worker runs (in its own process: a local subprocess or a Ray task).
-It never imports the store; the driver records what it returns.
+It never imports the store; the driver records what it returns (a
+:class:`~tournament.results.Result` as plain data).
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ from typing import Any
 import numpy as np
 
 from tournament import config
+from tournament.fingerprint import environment
 from tournament.harness.base import Rules
-from tournament.measurement import Measurement
+from tournament.harness.stats import Summary
+from tournament.results import (
+    Artifact,
+    Estimate,
+    IntervalKind,
+    Provenance,
+    Quality,
+    Result,
+)
 from tournament.schema.submission import Submission
 
 SAMPLE_POOL = 64
@@ -38,16 +48,15 @@ def measure(
     rules_data: dict[str, Any],
     machine: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Measure ``document`` (a submission) under ``scenario_name``; a Measurement as a dict.
+    """Measure ``document`` (a submission) under ``scenario_name``; a :class:`Result` as a dict.
 
     ``machine`` is the registered spec of the machine this runs on (power meter parameters);
-    without it the local machine is detected.
+    without it the local machine is detected. Cost figures are added by the driver.
     """
     import workloads
     from hardware.machine import MachineSpec
     from hardware.power.select import best_meter
     from tournament import harness, runtimes
-    from tournament.fingerprint import environment
     from tournament.harness.source import ArraySampleSource
     from tournament.harness.stats import summarize
 
@@ -69,19 +78,17 @@ def measure(
         str(config.cache_dir("artifacts")),
     )
     phases["prepare_s"] = time.perf_counter() - t0
-    peak: dict[str, Any] = {}
     try:
         pool = max(SAMPLE_POOL, sub.batch_size)
         source = ArraySampleSource(workload.sample_inputs(sub.variant, pool))
-        if scenario_name == "server" and rules.server_find_peak:
-            rules, peak = _find_peak(prepared.predictor, source, sub.batch_size, rules)
+        rules, tuned = scenario.tune(prepared.predictor, source, sub.batch_size, rules)
         device = sub.runtime_options.execution_provider.value
         meter = best_meter(spec, device=device)
         t0 = time.perf_counter()
         with meter.measure() as reading:
             log = scenario.run(prepared.predictor, source, sub.batch_size, rules)
         phases["timed_s"] = time.perf_counter() - t0
-        stats = summarize(log, rules)
+        summary = summarize(log, rules, scenario)
         t0 = time.perf_counter()
         eval_set = workload.eval_set(sub.variant)
         outputs = evaluate(prepared.predictor, eval_set.batches(sub.batch_size))
@@ -89,47 +96,39 @@ def measure(
     finally:
         prepared.predictor.close()
 
-    quality = float(workload.quality(sub.variant, outputs))
-    reference = float(workload.reference_quality(sub.variant))
-    target = workload.default_target_ratio
-    flops = float(workload.flops_per_sample(sub.variant))
-    extra: dict[str, Any] = {**log.extra, "phases_s": phases, **peak}
+    extra: dict[str, Any] = {**log.extra, "phases_s": phases, **tuned}
     task_metrics = getattr(workload, "task_metrics", None)
     if callable(task_metrics):
         extra["task_metrics"] = task_metrics(sub.variant, outputs)
-    queries = max(log.queries, 1)
-    samples = max(log.samples, 1)
-    # The meter's window includes warm-up; charge the timed window at the window's mean power.
-    energy_j = reading.avg_watts * stats["duration_s"]
-    m = Measurement(
+    quality = Quality(
+        value=float(workload.quality(sub.variant, outputs)),
+        metric=workload.metric.name,
+        higher_is_better=workload.metric.higher_is_better,
+        reference=float(workload.reference_quality(sub.variant)),
+        target_ratio=workload.default_target_ratio,
+        label=workload.metric.description or workload.metric.name,
+    )
+    flops = float(workload.flops_per_sample(sub.variant))
+    figures = {
+        **summary.figures,
+        **_energy_figures(reading, summary),
+        **_resource_figures(prepared.artifact_bytes, flops, summary),
+    }
+    ratio = quality.ratio
+    if ratio is not None:
+        figures["quality_ratio"] = Estimate(ratio, unit="ratio", method="quality / fp32 reference")
+    result = Result(
         scenario=scenario_name,
         rules=rules.model_dump(mode="json"),
         batch_size=sub.batch_size,
-        queries=log.queries,
-        samples=log.samples,
-        duration_s=stats["duration_s"],
-        min_rules_met=bool(stats["min_rules_met"]),
-        latency_p50_ms=stats["latency_p50_ms"],
-        latency_p50_ci_ms=tuple(stats["latency_p50_ci_ms"]),
-        latency_p90_ms=stats["latency_p90_ms"],
-        latency_p90_ci_ms=tuple(stats["latency_p90_ci_ms"]),
-        latency_p99_ms=stats["latency_p99_ms"],
-        latency_p99_ci_ms=tuple(stats["latency_p99_ci_ms"]),
-        latency_mean_ms=stats["latency_mean_ms"],
-        latency_mean_ci_ms=tuple(stats["latency_mean_ci_ms"]),
-        throughput_sps=stats["throughput_sps"],
-        throughput_ci_sps=tuple(stats["throughput_ci_sps"]),
+        queries=summary.queries,
+        samples=summary.samples,
+        duration_s=summary.duration_s,
+        min_rules_met=summary.min_rules_met,
         quality=quality,
-        quality_metric=workload.metric.name,
-        reference_quality=reference,
-        target_ratio=target,
-        valid=_is_valid(quality, reference, target, workload.metric.higher_is_better),
+        figures=figures,
         flops_per_sample=flops,
-        gflops_per_s=flops * stats["throughput_sps"] / 1e9,
-        model_size_mb=prepared.artifact_bytes / 2**20,
-        peak_rss_mb=_peak_rss_mb(),
-        artifact_sha256=prepared.artifact_sha256,
-        artifact_details=prepared.details,
+        artifact=Artifact(prepared.artifact_sha256, prepared.artifact_bytes, prepared.details),
         environment=environment(
             seed=rules.seed,
             config_hash=sub.config_hash,
@@ -137,40 +136,55 @@ def measure(
             workload=workload.fingerprint(sub.variant),
             machine_id=spec.id,
         ),
-        latencies_ms=(log.latencies_ns / 1e6).astype(float).tolist(),
-        energy_j=energy_j,
-        energy_j_per_query=energy_j / queries,
-        energy_j_per_sample=energy_j / samples,
-        avg_power_w=reading.avg_watts,
         power_source=reading.source,
-        power_trace=[(float(t), float(w)) for t, w in reading.trace],
+        latencies_ms=tuple((log.latencies_ns / 1e6).astype(float).tolist()),
+        power_trace=tuple((float(t), float(w)) for t, w in reading.trace),
         extra=extra,
     )
-    return m.as_dict()
+    return result.to_dict()
 
 
-def _find_peak(
-    predictor: Any, source: Any, batch_size: int, rules: Rules
-) -> tuple[Rules, dict[str, Any]]:
-    """Search the peak QPS meeting the p99 bound; the rules to run the scenario at it."""
-    from tournament.errors import UserError
-    from tournament.harness.server import find_peak
+def _energy_figures(reading: Any, summary: Summary) -> dict[str, Estimate]:
+    """Energy and power of the timed window, labelled measured or estimated by the meter."""
+    # The meter's window includes warm-up; charge the timed window at the window's mean power.
+    watts = float(reading.avg_watts)
+    joules = watts * summary.duration_s
+    if reading.is_estimate:
+        provenance = Provenance.ESTIMATED
+        method = f"{reading.source}: CPU time x the machine's power envelope (an estimate)"
+    else:
+        provenance, method = Provenance.MEASURED, f"{reading.source} energy counter"
 
-    qps, probes = find_peak(predictor, source, batch_size, rules)
-    if qps <= 0:
-        raise UserError(
-            f"rules.server_latency_bound_ms: no QPS met the p99 bound of "
-            f"{rules.server_latency_bound_ms:g} ms."
+    def joule(value: float) -> Estimate:
+        return Estimate(value, unit="J", provenance=provenance, method=method)
+
+    return {
+        "energy_j": joule(joules),
+        "energy_j_per_query": joule(joules / max(summary.queries, 1)),
+        "energy_j_per_sample": joule(joules / max(summary.samples, 1)),
+        "avg_power_w": Estimate(watts, unit="W", provenance=provenance, method=method),
+    }
+
+
+def _resource_figures(artifact_bytes: int, flops: float, summary: Summary) -> dict[str, Estimate]:
+    """Model size, peak memory and achieved GFLOP/s (interval carried from throughput)."""
+    figures = {
+        "model_size_mb": Estimate(artifact_bytes / 2**20, unit="MiB", method="artifact bytes"),
+        "peak_rss_mb": Estimate(_peak_rss_mb(), unit="MiB", method="getrusage ru_maxrss"),
+    }
+    throughput = summary.figures.get("throughput_sps")
+    if throughput is not None:
+        low, high = throughput.bounds()
+        figures["gflops_per_s"] = Estimate(
+            flops * throughput.value / 1e9,
+            flops * low / 1e9 if throughput.has_interval else None,
+            flops * high / 1e9 if throughput.has_interval else None,
+            unit="GFLOP/s",
+            provenance=Provenance.DERIVED,
+            method="counted FLOPs per sample x throughput_sps",
+            interval=IntervalKind.PROPAGATED if throughput.has_interval else None,
         )
-    found = {"find_peak": {"peak_qps": qps, "probes": [list(p) for p in probes]}}
-    return rules.model_copy(update={"server_target_qps": qps}), found
-
-
-def _is_valid(quality: float, reference: float, target: float, higher_is_better: bool) -> bool:
-    """The accuracy gate: quality within ``target`` of the fp32 reference."""
-    if higher_is_better:
-        return quality >= target * reference
-    return quality <= reference / target
+    return figures
 
 
 def _local_spec() -> Any:

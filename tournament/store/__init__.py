@@ -9,20 +9,30 @@ from tournament.store.codec import decode_latencies, encode_latencies
 from tournament.store.engine import make_engine
 from tournament.store.migrate import upgrade
 from tournament.store.models import Origin, RoundStatus, RunStatus
-from tournament.store.results import COST_FIELDS
+from tournament.store.records import (
+    FLAT_COLUMNS,
+    EntryRef,
+    Reproduction,
+    ResultRecord,
+    flat_row,
+)
 from tournament.store.retry import retrying
 from tournament.store.runs import RunTask
 from tournament.store.store import Store
 
 __all__ = [
-    "COST_FIELDS",
+    "FLAT_COLUMNS",
+    "EntryRef",
     "Origin",
+    "Reproduction",
+    "ResultRecord",
     "RoundStatus",
     "RunStatus",
     "RunTask",
     "Store",
     "decode_latencies",
     "encode_latencies",
+    "flat_row",
     "make_engine",
     "retrying",
     "upgrade",

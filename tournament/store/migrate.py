@@ -84,15 +84,16 @@ def schema_diff(engine: Engine) -> list[Any]:
         return list(compare_metadata(context, Base.metadata))
 
 
-def upgrade(target: Engine | str) -> None:
-    """Migrate the database at ``target`` (an engine or a URL) to the newest revision."""
+def upgrade(target: Engine | str, revision: str = "head") -> None:
+    """Migrate the database at ``target`` (an engine or a URL) to ``revision`` (the newest by
+    default; tests migrate old databases from an earlier one)."""
     engine = make_engine(target) if isinstance(target, str) else target
     try:
         with writer(engine).connect() as connection, connection.begin():
             _lock(connection)
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
     finally:
         if isinstance(target, str):
             engine.dispose()

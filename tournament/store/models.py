@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from tournament.store.figures import add_figure_columns
 from tournament.store.types import UTCDateTime, utcnow
 
 NAMING_CONVENTION = {
@@ -175,7 +176,13 @@ class RunRow(Base):
 
 
 class ResultRow(Base):
-    """What one run measured: every scalar of a Measurement, plus the driver's cost figures."""
+    """What one run measured: one :class:`~tournament.results.Result`.
+
+    Besides the columns below, every metric ``m`` of the metric table has the nullable float
+    columns ``m``, ``m_low`` and ``m_high`` (added by
+    :func:`~tournament.store.figures.add_figure_columns`), so the table follows the metric
+    table; ``figure_sources`` says how each present figure was obtained.
+    """
 
     __tablename__ = "results"
     __table_args__ = (Index(None, "scenario"), Index(None, "valid"), Index(None, "submission_id"))
@@ -189,42 +196,19 @@ class ResultRow(Base):
     samples: Mapped[int]
     duration_s: Mapped[float]
     min_rules_met: Mapped[bool]
-    latency_p50_ms: Mapped[float]
-    latency_p50_ci_low_ms: Mapped[float]
-    latency_p50_ci_high_ms: Mapped[float]
-    latency_p90_ms: Mapped[float]
-    latency_p90_ci_low_ms: Mapped[float]
-    latency_p90_ci_high_ms: Mapped[float]
-    latency_p99_ms: Mapped[float]
-    latency_p99_ci_low_ms: Mapped[float]
-    latency_p99_ci_high_ms: Mapped[float]
-    latency_mean_ms: Mapped[float]
-    latency_mean_ci_low_ms: Mapped[float]
-    latency_mean_ci_high_ms: Mapped[float]
-    throughput_sps: Mapped[float]
-    throughput_ci_low_sps: Mapped[float]
-    throughput_ci_high_sps: Mapped[float]
     quality: Mapped[float]
     quality_metric: Mapped[str] = mapped_column(String(64))
+    quality_label: Mapped[str | None] = mapped_column(String(128))
+    quality_higher_is_better: Mapped[bool] = mapped_column(default=True)
     reference_quality: Mapped[float]
     target_ratio: Mapped[float]
     valid: Mapped[bool]
     flops_per_sample: Mapped[float]
-    gflops_per_s: Mapped[float]
-    model_size_mb: Mapped[float]
-    peak_rss_mb: Mapped[float]
     artifact_sha256: Mapped[str] = mapped_column(String(64))
-    energy_j: Mapped[float | None]
-    energy_j_per_query: Mapped[float | None]
-    energy_j_per_sample: Mapped[float | None]
-    avg_power_w: Mapped[float | None]
+    artifact_bytes: Mapped[int | None]
     power_source: Mapped[str | None] = mapped_column(String(64))
-    price_usd_per_hour: Mapped[float | None]
-    tariff_usd_per_kwh: Mapped[float | None]
-    cost_usd_per_million: Mapped[float | None]
-    energy_cost_usd_per_million: Mapped[float | None]
-    peak_gflops: Mapped[float | None]
-    roofline_fraction: Mapped[float | None]
+    pricing: Mapped[dict[str, Any] | None] = _json(nullable=True)
+    figure_sources: Mapped[dict[str, Any] | None] = _json(nullable=True)
     rules: Mapped[dict[str, Any]] = _json()
     environment: Mapped[dict[str, Any]] = _json()
     artifact_details: Mapped[dict[str, Any]] = _json()
@@ -232,6 +216,9 @@ class ResultRow(Base):
     power_trace: Mapped[list[Any]] = mapped_column(JSON(none_as_null=True))
     latencies: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = _created()
+
+
+add_figure_columns(ResultRow)
 
 
 class ReproductionRow(Base):

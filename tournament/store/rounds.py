@@ -6,7 +6,7 @@ The store only records; the rules of a round's life (who may open or close it, w
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -14,31 +14,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tournament.errors import NotFoundError, StateError, UserError
-from tournament.measurement import Measurement
 from tournament.schema.submission import Submission
 from tournament.store.base import StoreBase, row_dict
 from tournament.store.codec import sha256_of
 from tournament.store.models import (
-    ResultRow,
     RoundRow,
     RoundStatus,
     RunRow,
     RunStatus,
     SubmissionRow,
 )
-from tournament.store.results import (
-    _as_measurement,
-    _costs,
-    _result_id_of_run,
-    measurement_columns,
-)
+from tournament.store.results import ENTRY_STATUSES
 from tournament.store.retry import retrying
-from tournament.store.runs import get_run_row
 from tournament.store.submissions import _new_row
 from tournament.store.types import utcnow
-
-ENTRY_STATUSES = (RoundStatus.OPEN.value, RoundStatus.RUNNING.value)
-"""Statuses in which a round takes entries and records results."""
 
 
 class RoundsPart(StoreBase):
@@ -227,48 +216,6 @@ class RoundsPart(StoreBase):
         except IntegrityError:  # entered by another writer meanwhile: the unique constraint
             return self.add_round_entry(sub, round_name, source_file=source_file)
 
-    @retrying
-    def finish_round_run(
-        self,
-        run_id: int,
-        measurement: Mapping[str, Any] | Measurement,
-        costs: Mapping[str, float | None] | None = None,
-    ) -> int:
-        """:meth:`finish_run`, refused once the run's round is closed (checked in the same
-        transaction); the result's environment gets ``round`` and ``round_spec_sha256``.
-
-        Runs outside any round are recorded as :meth:`finish_run` records them.
-
-        Raises:
-            NotFoundError: no run has this id.
-            StateError: the run's round is closed (or back to draft): results are frozen.
-            ValueError: as :meth:`finish_run`.
-        """
-        columns = {**measurement_columns(_as_measurement(measurement)), **_costs(costs or {})}
-        try:
-            with self._write() as session:
-                run = get_run_row(session, run_id)
-                existing = _result_id_of_run(session, run_id)
-                if existing is not None:
-                    return existing
-                if columns["scenario"] != run.scenario:
-                    raise ValueError(
-                        f"measurement scenario {columns['scenario']!r} is not the scenario "
-                        f"{run.scenario!r} of run {run_id}"
-                    )
-                columns["environment"] = _round_environment(session, run, columns)
-                row = ResultRow(run_id=run_id, submission_id=run.submission_id, **columns)
-                session.add(row)
-                run.status, run.error, run.finished_at = RunStatus.DONE.value, None, utcnow()
-                session.flush()
-                return row.id
-        except IntegrityError:
-            with self._read() as session:
-                existing = _result_id_of_run(session, run_id)
-            if existing is None:
-                raise
-            return existing
-
 
 def _round_row(session: Session, name: str, *, lock: bool = False) -> RoundRow:
     row = session.get(RoundRow, name, with_for_update=lock)
@@ -299,19 +246,6 @@ def _cancel_round_runs(session: Session, name: str) -> None:
             finished_at=utcnow(),
         )
     )
-
-
-def _round_environment(session: Session, run: RunRow, columns: dict[str, Any]) -> dict[str, Any]:
-    round_name = session.scalar(
-        select(SubmissionRow.round_name).where(SubmissionRow.id == run.submission_id)
-    )
-    environment = dict(columns.get("environment") or {})
-    if not round_name:
-        return environment
-    row = _round_row(session, round_name, lock=True)
-    _require_entries(row)
-    environment.update(round=row.name, round_spec_sha256=row.spec_sha256)
-    return environment
 
 
 def _status(status: str) -> str:

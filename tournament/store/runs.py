@@ -1,7 +1,7 @@
 """Runs: the queue of scenario measurements and its state machine.
 
 ``queued -> running`` (:meth:`RunsPart.claim_run`, exclusive), ``running -> done``
-(:meth:`~tournament.store.results.ResultsPart.finish_run`), ``running -> failed``
+(:meth:`~tournament.store.results.ResultsPart.record_result`), ``running -> failed``
 (:meth:`RunsPart.fail_run`), ``queued/running -> cancelled`` (:meth:`RunsPart.cancel_run`), and
 back to ``queued`` by :meth:`RunsPart.requeue_running` (after a killed driver),
 :meth:`RunsPart.reset_run` or ``queue_runs(requeue_failed=True)``.

@@ -16,6 +16,6 @@ class Store(SubmissionsPart, RunsPart, ResultsPart, MachinesPart, RoundsPart, Le
     ``Store(url)`` opens ``url`` (default: ``TOURNEY_DB_URL`` or the SQLite file in
     ``TOURNEY_HOME``) and migrates it to the newest schema, safely when several processes start
     at once. Each write method is one transaction, retried while the database is busy; reads
-    return plain dicts and dataclasses, never ORM objects. Only the driver process writes:
-    workers return plain :class:`~tournament.measurement.Measurement` data.
+    return frozen records (:mod:`tournament.store.records`), never ORM objects. Only the driver
+    process writes: workers return a :class:`~tournament.results.Result` as plain data.
     """

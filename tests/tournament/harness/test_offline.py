@@ -47,10 +47,11 @@ def test_throughput_is_samples_over_duration(
     log = Offline().run(matmul, source, 16, rules)
     assert log.duration_ns >= rules.min_duration_s * 1e9
     summary = summarize(log, rules)
-    assert summary["samples"] == log.queries * 16
-    assert summary["throughput_sps"] == pytest.approx(log.samples / (log.duration_ns / 1e9))
-    low, high = summary["throughput_ci_sps"]
-    assert low <= summary["throughput_sps"] <= high
+    assert summary.samples == log.queries * 16
+    throughput = summary.figures["throughput_sps"]
+    assert throughput.value == pytest.approx(log.samples / (log.duration_ns / 1e9))
+    low, high = throughput.bounds()
+    assert low <= throughput.value <= high
 
 
 def test_max_duration_stops_offline(sleeper: Any, source: ArraySampleSource) -> None:

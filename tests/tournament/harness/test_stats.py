@@ -11,10 +11,11 @@ from tournament.harness.stats import (
     cis_overlap,
     percentile,
     percentile_replicates,
+    closed_loop_throughput,
+    poisson_throughput,
     summarize,
-    throughput_estimate,
 )
-from tournament.measurement import Measurement
+from tournament.results import METRICS, IntervalKind, Provenance
 
 
 def _lognormal(n: int, seed: int = 0) -> np.ndarray:
@@ -105,20 +106,23 @@ def test_summarize_names_and_units() -> None:
     log = _log("single-stream", lat, np.ones(100), int(lat.sum()) + 1000)
     rules = Rules.quick()
     out = summarize(log, rules)
-    assert out["latency_p50_ms"] == pytest.approx(50.5)
-    assert out["latency_p90_ms"] == pytest.approx(90.1)
-    assert out["latency_p99_ms"] == pytest.approx(99.01)
-    assert out["latency_mean_ms"] == pytest.approx(50.5)
-    assert out["queries"] == 100 and out["samples"] == 100
-    assert out["duration_s"] == pytest.approx(lat.sum() / 1e9)
-    assert out["throughput_sps"] == pytest.approx(100 / (log.duration_ns / 1e9))
-    assert out["min_rules_met"] is True
-    for name in ("p50", "p90", "p99", "mean"):
-        low, high = out[f"latency_{name}_ci_ms"]
-        assert low <= out[f"latency_{name}_ms"] <= high
-    low, high = out["throughput_ci_sps"]
-    assert low <= out["throughput_sps"] <= high
-    assert set(out) <= set(Measurement.__dataclass_fields__)
+    figures = out.figures
+    assert figures["latency_p50_ms"].value == pytest.approx(50.5)
+    assert figures["latency_p90_ms"].value == pytest.approx(90.1)
+    assert figures["latency_p99_ms"].value == pytest.approx(99.01)
+    assert figures["latency_mean_ms"].value == pytest.approx(50.5)
+    assert out.queries == 100 and out.samples == 100
+    assert out.duration_s == pytest.approx(lat.sum() / 1e9)
+    assert figures["throughput_sps"].value == pytest.approx(100 / (log.duration_ns / 1e9))
+    assert out.min_rules_met is True
+    units = {m.name: m.unit for m in METRICS}
+    for name, est in figures.items():
+        low, high = est.bounds()
+        assert low <= est.value <= high, name
+        assert est.unit == units[name], name
+        assert est.provenance is Provenance.MEASURED
+        assert est.interval is IntervalKind.WITHIN_RUN
+        assert est.method
     assert summarize(log, rules) == out
 
 
@@ -127,7 +131,7 @@ def test_throughput_ci_with_varying_batch_sizes() -> None:
     samples = rng.integers(1, 9, 500)
     lat = samples * 1_000_000 + rng.integers(0, 200_000, 500)
     log = _log("offline", lat, samples, int(lat.sum()))
-    est = throughput_estimate(log, resamples=500, seed=0)
+    est = closed_loop_throughput(log, resamples=500, seed=0)
     assert est.value == pytest.approx(samples.sum() / (lat.sum() / 1e9))
     assert est.ci_low < est.value < est.ci_high
     assert est.ci_high - est.ci_low < 0.1 * est.value
@@ -135,7 +139,7 @@ def test_throughput_ci_with_varying_batch_sizes() -> None:
 
 def test_server_throughput_ci_is_poisson() -> None:
     log = _log("server", np.full(400, 2_000_000), np.full(400, 2), 2_000_000_000)
-    est = throughput_estimate(log, resamples=200, seed=0)
+    est = poisson_throughput(log)
     assert est.value == pytest.approx(400.0)
     assert est.ci_low == pytest.approx(400.0 * (1 - 1.96 / 20), rel=1e-3)
     assert est.ci_high == pytest.approx(400.0 * (1 + 1.96 / 20), rel=1e-3)

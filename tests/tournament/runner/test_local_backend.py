@@ -23,7 +23,7 @@ def test_local_run_records_result_and_failure(make_entry: Any, quick: dict[str, 
     (message,) = summary.failed.values()
     assert "ValueError: injected fault" in message
     (row,) = store.results()
-    assert row["valid"] and row["queries"] >= quick["min_queries"]
+    assert row.valid and row.result.queries >= quick["min_queries"]
 
 
 def test_killed_worker_retried_by_driver(

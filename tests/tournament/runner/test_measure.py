@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tournament.results import IntervalKind, Provenance, Result
 from tournament.runner.measure import measure
 
 DOC = {
@@ -27,36 +28,47 @@ RULES = {
 
 
 def test_single_stream_measures_everything() -> None:
-    m = measure(DOC, "single-stream", RULES)
-    assert m["queries"] >= 50 and m["samples"] == m["queries"]
-    for key in ("latency_p50", "latency_p90", "latency_p99", "latency_mean"):
-        low, high = m[f"{key}_ci_ms"]
-        assert low <= m[f"{key}_ms"] <= high
-    assert m["latency_p50_ms"] <= m["latency_p90_ms"] <= m["latency_p99_ms"]
-    assert m["valid"] and m["quality"] == pytest.approx(m["reference_quality"])
-    assert m["gflops_per_s"] == pytest.approx(m["flops_per_sample"] * m["throughput_sps"] / 1e9)
-    assert m["model_size_mb"] > 0 and m["peak_rss_mb"] > 0
-    assert len(m["latencies_ms"]) == m["queries"]
-    assert m["power_source"] == "estimate-tdp" and m["energy_j_per_query"] > 0
-    env = m["environment"]
-    assert env["artifact_sha256"] == m["artifact_sha256"]
+    r = Result.from_dict(measure(DOC, "single-stream", RULES))
+    assert r.queries >= 50 and r.samples == r.queries
+    latencies = [r.figure(f"latency_{k}_ms") for k in ("p50", "p90", "p99", "mean")]
+    for est in latencies:
+        assert est is not None and est.unit == "ms" and est.interval is IntervalKind.WITHIN_RUN
+        low, high = est.bounds()
+        assert low <= est.value <= high
+    p50, p90, p99, _ = (est.value for est in latencies if est is not None)
+    assert p50 <= p90 <= p99
+    assert r.valid and r.quality.value == pytest.approx(r.quality.reference)
+    assert r.value("quality_ratio") == pytest.approx(1.0)
+    throughput = r.value("throughput_sps")
+    assert throughput is not None
+    gflops = r.figure("gflops_per_s")
+    assert gflops is not None and gflops.provenance is Provenance.DERIVED
+    assert gflops.value == pytest.approx(r.flops_per_sample * throughput / 1e9)
+    assert (r.value("model_size_mb") or 0) > 0 and (r.value("peak_rss_mb") or 0) > 0
+    assert len(r.latencies_ms) == r.queries
+    energy = r.figure("energy_j_per_query")
+    assert r.power_source == "estimate-tdp" and energy is not None and energy.value > 0
+    assert energy.provenance is Provenance.ESTIMATED and "estimate" in energy.method
+    assert r.figure("cost_usd_per_million") is None  # priced by the driver, not the worker
+    env = r.environment
+    assert env["artifact_sha256"] == r.artifact.sha256
     assert {"torch", "onnxruntime"} <= set(env["packages"])
     assert env["workload"]["model_sha256"]
-    assert set(m["extra"]["phases_s"]) == {"prepare_s", "timed_s", "accuracy_s"}
+    assert set(r.extra["phases_s"]) == {"prepare_s", "timed_s", "accuracy_s"}
 
 
 def test_offline_counts_samples_in_batches() -> None:
-    m = measure({**DOC, "batch_size": 16}, "offline", RULES)
-    assert m["samples"] == 16 * m["queries"] and m["samples"] >= 50
-    assert m["batch_size"] == 16 and m["valid"]
+    r = Result.from_dict(measure({**DOC, "batch_size": 16}, "offline", RULES))
+    assert r.samples == 16 * r.queries and r.samples >= 50
+    assert r.batch_size == 16 and r.valid
 
 
 def test_server_find_peak_runs_at_the_peak() -> None:
     rules: dict[str, Any] = {**RULES, "server_find_peak": True, "server_latency_bound_ms": 200.0}
-    m = measure(DOC, "server", rules)
-    peak = m["extra"]["find_peak"]["peak_qps"]
-    assert peak > 0 and m["rules"]["server_target_qps"] == peak
-    assert m["extra"]["target_qps"] == peak
+    r = Result.from_dict(measure(DOC, "server", rules))
+    peak = r.extra["find_peak"]["peak_qps"]
+    assert peak > 0 and r.rules["server_target_qps"] == peak
+    assert r.extra["target_qps"] == peak
 
 
 def test_a_raising_runtime_error_propagates() -> None:

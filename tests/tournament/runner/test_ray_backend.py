@@ -65,10 +65,10 @@ def test_runs_dispatch_to_their_own_machine(
     store.add_submission(make_entry("ok", machine="second", batch_size=2))
     summary = run(store, backend, quick)
     assert len(summary.done) == 2 and not summary.failed
-    rows = {r["machine"]: store.result(r["result_id"]) for r in store.results()}
+    rows = {r.entry.machine: store.result(r.result_id) for r in store.results()}
     assert set(rows) == {"local", "second"}
     for machine, row in rows.items():
-        assigned = row["extra"]["ray"]["assigned_resources"]
+        assigned = row.result.extra["ray"]["assigned_resources"]
         assert assigned.get(f"machine:{machine}") == 1.0
 
 
@@ -83,11 +83,12 @@ def test_real_model_measured_through_ray(
     summary = run(store, backend, quick)
     assert len(summary.done) == 1, summary.failed
     (row,) = store.results()
-    assert row["valid"] and row["quality"] >= 0.95
-    assert row["latency_p50_ms"] > 0 and row["throughput_sps"] > 0
-    assert row["power_source"] == "estimate-tdp" and row["energy_j_per_query"] > 0
-    expected = 0.15 / 3600 / row["throughput_sps"] * 1e6
-    assert row["cost_usd_per_million"] == pytest.approx(expected)
+    assert row.valid and row.result.quality.value >= 0.95
+    assert (row.value("latency_p50_ms") or 0) > 0 and (row.value("throughput_sps") or 0) > 0
+    energy = row.figure("energy_j_per_query")
+    assert row.result.power_source == "estimate-tdp" and energy and energy.value > 0
+    expected = 0.15 / 3600 / (row.value("throughput_sps") or 0) * 1e6
+    assert row.value("cost_usd_per_million") == pytest.approx(expected)
 
 
 def test_killed_worker_is_retried_and_stored_once(
@@ -150,6 +151,6 @@ def test_fresh_worker_per_run_unless_reused(
     be = RayBackend(reuse_workers=reuse)  # joins the module's cluster
     summary = execute(store, scenario="single-stream", rules=quick, backend_obj=be)
     assert len(summary.done) == 3
-    pids = {store.result(r["result_id"])["extra"]["ray"]["worker_pid"] for r in store.results()}
+    pids = {store.result(r.result_id).result.extra["ray"]["worker_pid"] for r in store.results()}
     # Fresh: one process per run. Reused: Ray keeps idle workers, so some process ran twice.
     assert len(pids) < 3 if reuse else len(pids) == 3

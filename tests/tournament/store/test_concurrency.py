@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from tournament.errors import UserError
-from tournament.measurement import Measurement
+from tournament.results import Result
 from tournament.schema import Submission
 from tournament.store import Store
 
 MakeSubmission = Callable[..., Submission]
-MakeMeasurement = Callable[..., Measurement]
+MakeResult = Callable[..., Result]
 WORKERS, PER_WORKER = 4, 50
 
 
@@ -48,7 +48,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_backup_is_a_consistent_copy(
-    tmp_path: Path, make_submission: MakeSubmission, make_measurement: MakeMeasurement
+    tmp_path: Path, make_submission: MakeSubmission, make_result: MakeResult
 ) -> None:
     source = tmp_path / "source.db"
     with Store(f"sqlite:///{source}") as store:
@@ -56,11 +56,11 @@ def test_backup_is_a_consistent_copy(
         store.add_submission(make_submission())
         (run_id,) = store.queue_runs("single-stream", {})
         store.claim_run(run_id, "w")
-        store.finish_run(run_id, make_measurement())
+        store.record_result(run_id, make_result())
         target = store.backup(tmp_path / "backups" / "copy.db")
         expected = store.counts()
         with pytest.raises(UserError, match="is the database itself"):
             store.backup(source)
     with Store(f"sqlite:///{target}") as copy:
         assert copy.counts() == expected
-        assert copy.results()[0]["latency_p50_ms"] == 2.0
+        assert copy.results()[0].value("latency_p50_ms") == 2.0

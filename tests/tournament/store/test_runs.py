@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tournament.errors import NotFoundError, StateError, UserError
-from tournament.measurement import Measurement
+from tournament.results import Result
 from tournament.schema import Submission
 from tournament.store import RunTask, Store
 
 MakeSubmission = Callable[..., Submission]
-MakeMeasurement = Callable[..., Measurement]
+MakeResult = Callable[..., Result]
 
 RULES = {"min_queries": 200, "min_duration_s": 0.5}
 
@@ -66,7 +66,7 @@ def test_queue_runs_errors(store: Store, make_submission: MakeSubmission) -> Non
 
 
 def test_state_machine(
-    store: Store, make_submission: MakeSubmission, make_measurement: MakeMeasurement
+    store: Store, make_submission: MakeSubmission, make_result: MakeResult
 ) -> None:
     store.add_submission(make_submission())
     ok, broken = store.queue_runs("single-stream", RULES, repeats=2)
@@ -78,7 +78,7 @@ def test_state_machine(
     assert (run["status"], run["attempts"], run["worker"]) == ("running", 1, "host/1")
     assert run["started_at"] is not None
 
-    store.finish_run(ok, make_measurement().as_dict())
+    store.record_result(ok, make_result())
     assert store.fail_run(broken, "ORT refused the model")
     assert store.run(ok)["status"] == "done"
     failed = store.run(broken)
@@ -124,12 +124,12 @@ def test_requeue_running_after_a_killed_driver(
 
 
 def test_cancel_and_reset(
-    store: Store, make_submission: MakeSubmission, make_measurement: MakeMeasurement
+    store: Store, make_submission: MakeSubmission, make_result: MakeResult
 ) -> None:
     store.add_submission(make_submission())
     done, cancelled = store.queue_runs("single-stream", RULES, repeats=2)
     store.claim_run(done, "w")
-    store.finish_run(done, make_measurement())
+    store.record_result(done, make_result())
     assert store.cancel_run(cancelled)
     assert not store.cancel_run(cancelled)
     store.reset_run(cancelled)

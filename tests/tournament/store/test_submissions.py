@@ -7,12 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from tournament.errors import UserError
-from tournament.measurement import Measurement
 from tournament.schema import Submission
 from tournament.store import Store
 
 MakeSubmission = Callable[..., Submission]
-MakeMeasurement = Callable[..., Measurement]
 
 
 def test_same_config_in_same_round_is_entered_once(

@@ -1,0 +1,198 @@
+"""Frozen records the store returns: never ORM rows, never mutable dicts of columns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tournament.results import METRICS, Estimate, Result
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRef:
+    """The entry a result is shown for: who entered which configuration, where.
+
+    ``submission_id`` is the entry's id. ``config_hash`` identifies what was measured: several
+    entries (of different teams) may share it, and then share its results.
+    """
+
+    submission_id: int
+    team: str
+    name: str
+    workload: str
+    variant: str
+    runtime: str
+    quantization: str
+    batch_size: int
+    machine: str
+    config_hash: str
+    round_name: str = ""
+    origin: str = "human"
+    study_name: str | None = None
+    trial_number: int | None = None
+
+    @property
+    def label(self) -> str:
+        """``team/name``."""
+        return f"{self.team}/{self.name}"
+
+    @property
+    def configuration(self) -> str:
+        """One line naming what was measured."""
+        return (
+            f"{self.workload}/{self.variant} {self.runtime} {self.quantization} "
+            f"b{self.batch_size} @{self.machine}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reproduction:
+    """A re-measurement of a result and whether each figure agrees with the original."""
+
+    id: int
+    result_id: int
+    new_result_id: int | None
+    report: Mapping[str, Any]
+    agrees: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRecord:
+    """A stored result, with the entry it is shown for and the run that measured it.
+
+    ``config`` and ``document`` (the entry's configuration and file) and ``reproductions``
+    are filled by :meth:`~tournament.store.contract.StoreReader.result` only.
+    ``shared_with`` lists the other entries with the same configuration in the same round,
+    which this measurement serves too.
+    """
+
+    result_id: int
+    run_id: int
+    repeat: int
+    label: str | None
+    created_at: datetime
+    entry: EntryRef
+    result: Result
+    config: Mapping[str, Any] | None = None
+    document: Mapping[str, Any] | None = None
+    reproductions: tuple[Reproduction, ...] = ()
+    shared_with: tuple[EntryRef, ...] = field(default=())
+
+    @property
+    def scenario(self) -> str:
+        """The scenario measured."""
+        return self.result.scenario
+
+    @property
+    def valid(self) -> bool:
+        """Whether the result counts."""
+        return self.result.valid
+
+    def figure(self, name: str) -> Estimate | None:
+        """The estimate of metric ``name``; ``None`` when unknown."""
+        return self.result.figure(name)
+
+    def value(self, name: str) -> float | None:
+        """The value of metric ``name``; ``None`` when unknown."""
+        return self.result.value(name)
+
+
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    "result_id",
+    "submission_id",
+    "entry",
+    "team",
+    "name",
+    "workload",
+    "variant",
+    "runtime",
+    "quantization",
+    "batch_size",
+    "machine",
+    "configuration",
+    "config_hash",
+    "round_name",
+    "origin",
+    "study_name",
+    "trial_number",
+    "repeat",
+    "label",
+    "created_at",
+    "scenario",
+    "queries",
+    "samples",
+    "duration_s",
+    "min_rules_met",
+    "valid",
+    "invalid_reasons",
+    "quality",
+    "quality_metric",
+    "quality_label",
+    "reference_quality",
+    "target_ratio",
+    "power_source",
+    "shared_with",
+)
+"""Columns of :func:`flat_row` before the figures."""
+
+FLAT_COLUMNS: tuple[str, ...] = IDENTITY_COLUMNS + tuple(
+    column
+    for m in METRICS
+    for column in (m.name, f"{m.name}_low", f"{m.name}_high", f"{m.name}_provenance")
+)
+"""Every column of :func:`flat_row`: identity, then per metric its value, interval bounds and
+provenance (``measured`` / ``estimated`` / ``derived``), all derived from the metric table."""
+
+
+def flat_row(record: ResultRecord) -> dict[str, Any]:
+    """One record as a flat dict of :data:`FLAT_COLUMNS` (tables, CSV, data frames).
+
+    An unknown figure is ``None`` in all four of its columns.
+    """
+    e, r = record.entry, record.result
+    row: dict[str, Any] = {
+        "result_id": record.result_id,
+        "submission_id": e.submission_id,
+        "entry": e.label,
+        "team": e.team,
+        "name": e.name,
+        "workload": e.workload,
+        "variant": e.variant,
+        "runtime": e.runtime,
+        "quantization": e.quantization,
+        "batch_size": e.batch_size,
+        "machine": e.machine,
+        "configuration": e.configuration,
+        "config_hash": e.config_hash,
+        "round_name": e.round_name,
+        "origin": e.origin,
+        "study_name": e.study_name,
+        "trial_number": e.trial_number,
+        "repeat": record.repeat,
+        "label": record.label,
+        "created_at": record.created_at,
+        "scenario": r.scenario,
+        "queries": r.queries,
+        "samples": r.samples,
+        "duration_s": r.duration_s,
+        "min_rules_met": r.min_rules_met,
+        "valid": r.valid,
+        "invalid_reasons": "; ".join(r.invalid_reasons()),
+        "quality": r.quality.value,
+        "quality_metric": r.quality.metric,
+        "quality_label": r.quality.label or r.quality.metric,
+        "reference_quality": r.quality.reference,
+        "target_ratio": r.quality.target_ratio,
+        "power_source": r.power_source,
+        "shared_with": ", ".join(other.label for other in record.shared_with),
+    }
+    for m in METRICS:
+        est = r.figure(m.name)
+        row[m.name] = None if est is None else est.value
+        row[f"{m.name}_low"] = None if est is None else est.ci_low
+        row[f"{m.name}_high"] = None if est is None else est.ci_high
+        row[f"{m.name}_provenance"] = None if est is None else est.provenance.value
+    return row
