@@ -47,8 +47,7 @@ def overhead() -> None:
 
 
 def _prepare(doc: dict[str, Any]) -> Any:
-    import workloads
-    from tournament import config, runtimes
+    from tournament import config, runtimes, workloads
     from tournament.schema import Submission
 
     sub = Submission.model_validate(doc)

@@ -160,6 +160,8 @@ def seed(url: str, n_results: int, n_trials: int) -> None:
             {
                 "id": r["i"] + 1,
                 "submission_id": r["i"] + 1,
+                "round_name": round_name,
+                "config_hash": subs[-1]["config_hash"],
                 "scenario": r["scenario"],
                 "rules": RULES,
                 "rules_sha256": "0" * 64,

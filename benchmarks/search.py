@@ -33,10 +33,10 @@ from typing import Any
 
 from tournament.search import pareto
 from tournament.search.derive import SpaceSpec
-from tournament.search.evaluation import Outcome, constraint_value
+from tournament.search.evaluation import Outcome, accuracy_constraint
 from tournament.search.loop import SearchLoop
 from tournament.search.objectives import parse_objectives
-from tournament.search.replay import ReplayEvaluator, Table, load_table
+from tournament.search.replay import ReplayEvaluator, Table, load_table, row_ratio
 from tournament.search.samplers import make_sampler
 from tournament.search.storage import study_directions
 
@@ -106,7 +106,15 @@ def write_table(url: str, path: Path, study_name: str = "grid") -> None:
 def _table_row(attrs: dict[str, Any]) -> dict[str, Any]:
     return {
         key: attrs.get(key)
-        for key in ("config_hash", "config", "metrics", "quality", "reference_quality", "error")
+        for key in (
+            "config_hash",
+            "config",
+            "metrics",
+            "quality",
+            "reference_quality",
+            "quality_ratio",
+            "error",
+        )
     }
 
 
@@ -154,10 +162,7 @@ class Scorer:
         self.front_size = int(pareto.nondominated(loss).sum())
 
     def feasible(self, row: dict[str, Any]) -> bool:
-        outcome = Outcome(
-            quality=row.get("quality"), reference_quality=row.get("reference_quality")
-        )
-        value = constraint_value(outcome, self.ratio)
+        value = accuracy_constraint(Outcome(quality_ratio=row_ratio(row)), self.ratio)
         return (
             not row.get("error")
             and value is not None
@@ -246,8 +251,8 @@ def _header(table: Table, scorer: Scorer, path: Path, budget: int, seeds: int) -
     print(
         f"search benchmark: digits-cnn, {len(table.rows)} configurations "
         f"({scorer.grid_feasible} feasible, {scorer.front_size} on the Pareto front), "
-        f"objectives {', '.join(scorer.objectives)}, constraint quality >= {scorer.ratio:g} x "
-        f"fp32, scenario offline"
+        f"objectives {', '.join(scorer.objectives)}, constraint quality_ratio >= "
+        f"{scorer.ratio:g} (quality / fp32 reference), scenario offline"
     )
     print(
         f"REPLAYED trials: every search looks its results up in {path.name}, measured once "

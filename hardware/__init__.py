@@ -1,4 +1,4 @@
-"""Machines, their detection, prices, power meters and the cost model.
+"""Machines, their detection, prices and power meters (the cost model is :mod:`tournament.cost`).
 
 Light to import (pydantic, PyYAML, psutil): nothing heavy loads until a function needs it.
 The public API is what this package and :mod:`hardware.power` re-export.

@@ -45,7 +45,8 @@ def detect_local(
         machine_id: the id to give the machine.
         instance_type: a cloud instance type; its catalogue price is used unless
             ``price_usd_per_hour`` is given.
-        price_usd_per_hour: the price to record; unknown prices are recorded as 0 with a note.
+        price_usd_per_hour: the price to record; without it (and without a catalogue price)
+            the price is unknown (None) and so are the costs of results measured there.
         tariff_usd_per_kwh: electricity price for the energy cost.
         nvml: an NVML module object (default: ``pynvml``); tests inject a fake.
 
@@ -210,7 +211,7 @@ def torch_gpus() -> list[dict[str, Any]]:
     return out
 
 
-def _price(instance_type: str | None, price: float | None) -> tuple[float, str]:
+def _price(instance_type: str | None, price: float | None) -> tuple[float | None, str]:
     if price is not None:
         return price, "Price given by the operator."
     if instance_type:
@@ -221,7 +222,7 @@ def _price(instance_type: str | None, price: float | None) -> tuple[float, str]:
             f"Price from the catalogue: {entry.instance_type}, {entry.provider} {entry.region}, "
             f"on-demand, as of {entry.price_date} ({entry.source}); re-check before use."
         )
-    return 0.0, "Price unknown: set price_usd_per_hour (0 means costs read as zero)."
+    return None, "Price unknown: set price_usd_per_hour to get costs (they are unknown until then)."
 
 
 def _notes(price_note: str, gpu_note: str) -> str:

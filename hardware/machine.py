@@ -69,7 +69,8 @@ class GpuSpec(_Frozen):
 
 
 class MachineSpec(_Frozen):
-    """A machine results are measured on. Frozen: a changed machine is a new spec.
+    """A machine results are measured on (the core's :class:`tournament.machines.Machine`).
+    Frozen: a changed machine is a new spec.
 
     Units: memory in GiB, clock in MHz, power in W, prices in USD, peaks in GFLOP/s (GOP/s
     for int8). ``cpu_cores`` are physical cores, ``cpu_threads`` logical CPUs available.
@@ -84,7 +85,13 @@ class MachineSpec(_Frozen):
     cpu_max_mhz: float = Field(gt=0, le=10_000, description="Maximum clock, MHz.")
     memory_gb: float = Field(gt=0, le=1_000_000, description="Main memory, GiB.")
     gpus: tuple[GpuSpec, ...] = Field(default=(), max_length=64)
-    price_usd_per_hour: float = Field(ge=0, le=10_000, description="On-demand price.")
+    price_usd_per_hour: float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        allow_inf_nan=False,
+        description="On-demand price; left out: unknown, and so are the costs of its results.",
+    )
     tariff_usd_per_kwh: float = Field(default=DEFAULT_TARIFF_USD_PER_KWH, ge=0, le=10)
     # The three below default from cpu_threads / the vector flags (see the module docstring);
     # the plain defaults only stand when those fields are invalid, which is reported anyway.

@@ -1,7 +1,7 @@
 """The leaderboard's entry point: ``streamlit run leaderboard/app.py`` (``tourney leaderboard``).
 
 Reads the database of :func:`tournament.config.db_url` read-only; shows a first-run page while
-it is missing or empty.
+it is missing or empty, and one sentence saying why when it cannot be read.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
     from leaderboard import ui
     from leaderboard.data import cache
     from leaderboard.data.source import DatabaseState, database_url
+    from tournament.errors import UserError
 
     st.set_page_config(page_title="Tourney leaderboard", page_icon=":trophy:", layout="wide")
     pages = [
@@ -39,11 +40,14 @@ def main() -> None:
     page = st.navigation(pages)
     url = database_url()
     st.sidebar.caption(f"Database (read-only): `{ui.safe_url(url)}`")
-    state = cache.state(url)
-    if state != DatabaseState.READY:
-        ui.first_run(url, state)
+    status = cache.state(url)
+    if status.state != DatabaseState.READY:
+        ui.first_run(url, status)
         return
-    page.run()
+    try:
+        page.run()
+    except UserError as error:  # e.g. the database was replaced by one that cannot be read
+        ui.unreadable(url, str(error))
 
 
 if __name__ == "__main__":

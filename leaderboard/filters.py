@@ -18,9 +18,6 @@ STANDARD_CLASSES = (0.99, 0.999)
 
 LEAGUES = ("human", "search")
 
-SCENARIO_ORDER = ("single-stream", "server", "offline")
-"""Scenarios are offered in this order (others after them, by name)."""
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -28,8 +25,10 @@ class Filters:
 
     Attributes:
         round_name: a round's name; ``""`` for submissions outside any round.
-        accuracy_class: re-gate at this fraction of the fp32 reference (``valid`` becomes
-            ``quality >= accuracy_class * reference_quality``); None keeps the stored gate.
+        accuracy_class: re-gate at this fraction of the fp32 reference (``valid`` becomes the
+            result's validity with this target ratio: its direction-correct
+            ``quality_ratio`` >= ``accuracy_class``, and the other rules); None keeps each
+            result's own gate.
         league: ``"human"`` or ``"search"`` (who entered the submission).
         valid_only: drop results that fail the (possibly re-gated) accuracy gate.
     """
@@ -69,24 +68,48 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return shown
 
 
+def class_column(accuracy_class: float) -> str:
+    """The results-frame column holding each result's validity at ``accuracy_class``."""
+    return f"valid_at_{round(float(accuracy_class), 6):g}"
+
+
 def regate(frame: pd.DataFrame, accuracy_class: float) -> pd.Series:
-    """Validity at ``accuracy_class`` x the fp32 reference (quality is higher-is-better).
+    """Validity at ``accuracy_class`` of the fp32 reference: the core's validity rule
+    (:meth:`tournament.results.Result.invalid_reasons` with that target ratio, computed when
+    the frame was built for every class of :func:`accuracy_classes`).
 
     Raises:
-        UserError: ``accuracy_class`` is not in (0, 1].
+        UserError: ``accuracy_class`` is not in (0, 1], or not one the frame offers.
     """
     if not 0 < accuracy_class <= 1:
         raise UserError(f"accuracy class must be in (0, 1], not {accuracy_class!r}.")
-    return (frame["quality"] >= accuracy_class * frame["reference_quality"]).astype(bool)
+    column = class_column(accuracy_class)
+    if column not in frame.columns:
+        offered = ", ".join(f"{c:g}" for c in accuracy_classes(frame))
+        raise UserError(f"accuracy class must be one of {offered}, not {accuracy_class!r}.")
+    return frame[column].astype(bool)
 
 
 def choices(frame: pd.DataFrame, column: str) -> list[str]:
-    """The distinct values of ``column``, sorted (scenarios in :data:`SCENARIO_ORDER`)."""
+    """The distinct values of ``column``, sorted (scenarios in the harness's order, then any
+    other by name)."""
+    from tournament import harness
+
     values = sorted({str(v) for v in frame[column].dropna().unique()})
     if column == "scenario":
-        rank = {name: i for i, name in enumerate(SCENARIO_ORDER)}
+        rank = {name: i for i, name in enumerate(harness.names())}
         values.sort(key=lambda v: (rank.get(v, len(rank)), v))
     return values
+
+
+def most_results(frame: pd.DataFrame, column: str) -> str | None:
+    """The value of ``column`` with the most rows (the first of :func:`choices` on a tie):
+    what a page that needs one value opens on; None for an empty frame."""
+    options = choices(frame, column)
+    if not options:
+        return None
+    counts = frame[column].astype(str).value_counts()
+    return max(options, key=lambda v: (int(counts.get(v, 0)), -options.index(v)))
 
 
 def round_choices(frame: pd.DataFrame, rounds: list[str]) -> list[str]:

@@ -1,80 +1,45 @@
-"""The figures a user can rank, plot and constrain on: column, label, unit and direction."""
+"""The figures a user can rank, plot and constrain on, as the leaderboard presents them.
+
+Names, labels, units and directions are the core's metric table
+(:data:`tournament.results.METRICS`); this module only chooses which of them the pages offer
+and how estimates are labelled.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
 
-from tournament.errors import UserError
+from tournament.results import BY_NAME, METRICS, Metric, metric
 
-Direction = Literal["min", "max"]
+__all__ = [
+    "AXES",
+    "BY_NAME",
+    "DEFAULT_X",
+    "DEFAULT_Y",
+    "ESTIMATE_TAG",
+    "Metric",
+    "axis_label",
+    "is_estimate",
+    "label",
+    "metric",
+    "power_source_label",
+]
 
+AXES: tuple[str, ...] = tuple(m.name for m in METRICS if m.objective)
+"""Metrics the Pareto explorer offers as axes, colour and size (the table's objectives)."""
 
-@dataclass(frozen=True)
-class Metric:
-    """One figure of a result.
-
-    Attributes:
-        key: the results column holding the value.
-        label: what a reader sees (with the unit).
-        direction: ``"min"`` when lower is better, ``"max"`` when higher is better.
-        ci: the ``(low, high)`` columns of its 95% confidence interval, if measured with one.
-    """
-
-    key: str
-    label: str
-    direction: Direction
-    ci: tuple[str, str] | None = None
-
-    @property
-    def higher_is_better(self) -> bool:
-        """Whether a larger value ranks higher."""
-        return self.direction == "max"
-
-
-METRICS: dict[str, Metric] = {
-    m.key: m
-    for m in (
-        Metric(
-            "latency_p50_ms",
-            "latency p50 (ms)",
-            "min",
-            ("latency_p50_ci_low_ms", "latency_p50_ci_high_ms"),
-        ),
-        Metric(
-            "latency_p99_ms",
-            "latency p99 (ms)",
-            "min",
-            ("latency_p99_ci_low_ms", "latency_p99_ci_high_ms"),
-        ),
-        Metric(
-            "throughput_sps",
-            "throughput (samples/s)",
-            "max",
-            ("throughput_ci_low_sps", "throughput_ci_high_sps"),
-        ),
-        Metric("quality", "quality", "max"),
-        Metric("energy_j_per_query", "energy per query (J)", "min"),
-        Metric("cost_usd_per_million", "cost per million queries (USD)", "min"),
-    )
-}
-"""The metrics of the Pareto explorer, the ranking and the recommender, by column."""
+DEFAULT_X, DEFAULT_Y = "latency_p99_ms", "throughput_sps"
+"""The Pareto explorer's axes when it opens."""
 
 ESTIMATE_TAG = "ESTIMATE"
+ESTIMATED = "estimated"
+"""The ``<metric>_provenance`` of a figure computed from a model rather than measured."""
 
 
-def metric(key: str) -> Metric:
-    """The metric of column ``key``.
-
-    Raises:
-        UserError: ``key`` is not one of :data:`METRICS`.
-    """
-    try:
-        return METRICS[key]
-    except KeyError:
-        known = ", ".join(METRICS)
-        raise UserError(f"metric must be one of {known}, not {key!r}.") from None
+def label(key: str) -> str:
+    """The metric table's label of ``key``; other keys (a column) with spaces for ``_``."""
+    found = BY_NAME.get(key)
+    return found.label if found is not None else key.replace("_", " ")
 
 
 def is_estimate(power_source: object) -> bool:
@@ -94,9 +59,14 @@ def power_source_label(power_source: object) -> str:
     return f"measured ({power_source})"
 
 
-def axis_label(key: str, power_sources: Iterable[object] = ()) -> str:
-    """A metric's label; energy figures carry ``ESTIMATE`` when any of ``power_sources`` is one."""
-    label = metric(key).label
-    if key == "energy_j_per_query" and any(is_estimate(s) for s in power_sources):
-        return f"{label}, {ESTIMATE_TAG}"
-    return label
+def axis_label(key: str, provenances: Iterable[object] = ()) -> str:
+    """A metric's label, with ``ESTIMATE`` when any of the figures shown (their
+    ``<key>_provenance`` values) is an estimate.
+
+    Raises:
+        UserError: ``key`` is not in the metric table.
+    """
+    text = metric(key).label
+    if any(p == ESTIMATED for p in provenances):
+        return f"{text}, {ESTIMATE_TAG}"
+    return text

@@ -1,27 +1,33 @@
 """The Recommend page's answer: ``tourney recommend``'s rule on the cached results, explained.
 
 The choice itself is :func:`tournament.rounds.recommend.recommend` (the same answer as the
-command line): valid results that met the minimum rules, reach the quality ratio and the p99
-budget, one median result per configuration, best on the objective, runner-up tied when their
-95% CIs overlap. This module feeds it the page's cached frame (read-only) and writes the
-sentences that say why the winner won.
+command line): valid results that reach the quality ratio and the p99 budget, one median result
+per configuration, best on the objective, runner-up tied when their 95% CIs overlap. This
+module feeds it the page's cached records (read-only) and writes the sentences that say why
+the winner won.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from leaderboard.metrics import ESTIMATE_TAG, is_estimate, metric
+from leaderboard.metrics import ESTIMATE_TAG, ESTIMATED, metric
+from tournament.rounds.recommend import OBJECTIVES as OBJECTIVE_METRICS
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from tournament.rounds.recommend import Candidate, Recommendation
+    from tournament.store import ResultRecord
 
-    from tournament.rounds.recommend import Recommendation
-
-OBJECTIVES = ("cost", "latency", "energy", "throughput")
+OBJECTIVES = tuple(OBJECTIVE_METRICS)
 """The objectives of ``tourney recommend --objective``."""
+
+
+def objective_label(objective: str) -> str:
+    """What an objective optimises, as the metric table names it."""
+    return metric(OBJECTIVE_METRICS[objective]).label
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,11 @@ class Constraints:
     objective: str = "cost"
 
 
-class FrameResults:
-    """A read-only stand-in for :meth:`tournament.store.Store.results` over a results frame."""
+class CachedResults:
+    """A read-only stand-in for :meth:`tournament.store.Store.results` over cached records."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._frame = frame
+    def __init__(self, records: Iterable[ResultRecord]) -> None:
+        self._records = list(records)
 
     def results(
         self,
@@ -48,22 +54,20 @@ class FrameResults:
         workload: str | None = None,
         scenario: str | None = None,
         machine: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Rows of the frame matching the given values, as dicts (NaN read as None)."""
-        mask = self._frame["result_id"].notna()
-        for column, value in (("workload", workload), ("scenario", scenario), ("machine", machine)):
-            if value is not None:
-                mask &= self._frame[column] == value
-        rows = self._frame[mask].to_dict("records")
-        return [{k: _none_if_nan(v) for k, v in row.items()} for row in rows]
+    ) -> list[ResultRecord]:
+        """The records matching the given values, newest first (as the store orders them)."""
+        found = [
+            r
+            for r in self._records
+            if workload in (None, r.entry.workload)
+            and scenario in (None, r.scenario)
+            and machine in (None, r.entry.machine)
+        ]
+        return sorted(found, key=lambda r: -r.result_id)
 
 
-def _none_if_nan(value: Any) -> Any:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def recommend(frame: pd.DataFrame, c: Constraints) -> Recommendation:
-    """``tourney recommend``'s answer for ``c`` over the results in ``frame``.
+def recommend(records: Iterable[ResultRecord], c: Constraints) -> Recommendation:
+    """``tourney recommend``'s answer for ``c`` over ``records``.
 
     Raises:
         UserError: an unknown objective.
@@ -71,7 +75,7 @@ def recommend(frame: pd.DataFrame, c: Constraints) -> Recommendation:
     from tournament.rounds.recommend import recommend as choose
 
     return choose(
-        FrameResults(frame),
+        CachedResults(records),
         workload=c.workload,
         scenario=c.scenario,
         machine=c.machine,
@@ -83,42 +87,49 @@ def recommend(frame: pd.DataFrame, c: Constraints) -> Recommendation:
 
 def why(answer: Recommendation, c: Constraints) -> list[str]:
     """Sentences saying why ``answer.best`` was chosen (empty when nothing qualified)."""
-    best = answer.best
-    if best is None:
+    if answer.best is None:
         return []
+    best = answer.best.record
     goal = metric(answer.metric)
     word = "highest" if goal.higher_is_better else "lowest"
-    energy = goal.key == "energy_j_per_query"
-    tag = f" ({ESTIMATE_TAG})" if energy and is_estimate(best.get("power_source")) else ""
-    ratio = best["quality"] / best["reference_quality"] if best["reference_quality"] else 0.0
+    figure = best.figure(goal.name)
+    estimated = figure is not None and figure.provenance.value == ESTIMATED
+    tag = f" ({ESTIMATE_TAG})" if estimated else ""
+    quality = best.result.quality
     reasons = [
         f"It has the {word} {goal.label}{tag} of the {answer.candidates} configuration(s) that "
-        f"meet every constraint: {_fmt(best[goal.key])}.",
-        f"It passes its accuracy gate with quality {_fmt(best['quality'])} = {ratio:.2%} of the "
-        f"fp32 reference (at least {c.min_quality_ratio:.2%} asked).",
+        f"meet every constraint: {_fmt(best.value(goal.name))}.",
+        f"It passes its accuracy gate with quality {_fmt(quality.value)} = "
+        f"{_percent(quality.ratio)} of the fp32 reference (at least {c.min_quality_ratio:.2%} "
+        "asked).",
     ]
     if c.max_p99_ms is not None:
         reasons.append(
-            f"Its p99 latency {_fmt(best['latency_p99_ms'])} ms is within the "
+            f"Its p99 latency {_fmt(best.value('latency_p99_ms'))} ms is within the "
             f"{_fmt(c.max_p99_ms)} ms budget."
         )
     if answer.runner_up is not None:
-        reasons.append(_versus(best, answer.runner_up, goal.key, bool(answer.tied)))
+        reasons.append(_versus(answer.best, answer.runner_up, goal.name, bool(answer.tied)))
     return reasons
 
 
-def _versus(best: dict[str, Any], other: dict[str, Any], key: str, tied: bool) -> str:
-    name = f"{other['entry']} ({other['configuration']})"
-    b = float(other[key])
+def _versus(best: Candidate, other: Candidate, name: str, tied: bool) -> str:
+    entry = other.record.entry
+    label = f"{entry.label} ({entry.configuration})"
+    b = other.record.value(name)
     if tied:
         return (
-            f"The runner-up {name} has {_fmt(b)}: their 95% confidence intervals overlap, so "
+            f"The runner-up {label} has {_fmt(b)}: their 95% confidence intervals overlap, so "
             "the two are statistically tied on this figure."
         )
-    a = float(best[key])
-    change = abs(a - b) / abs(b) if b else math.inf
-    return f"The runner-up {name} has {_fmt(b)} ({change:.1%} worse)."
+    a = best.record.value(name)
+    change = abs(a - b) / abs(b) if a is not None and b else math.inf
+    return f"The runner-up {label} has {_fmt(b)} ({change:.1%} worse)."
 
 
-def _fmt(value: Any) -> str:
-    return f"{float(value):.4g}"
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{float(value):.4g}"
+
+
+def _percent(ratio: float | None) -> str:
+    return "an unknown share" if ratio is None else f"{ratio:.2%}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from leaderboard.filters import Filters
-from leaderboard.metrics import METRICS
+from leaderboard.metrics import label
 from leaderboard.table import INVALID_BADGE, VALID_BADGE
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def standings_table(ranking: dict[str, Any], filters: Filters) -> pd.DataFrame:
 COLUMNS = [
     "frontier", "rank", "tie group", "Pareto rank", "gate", "entry", "configuration",
     "ranked on", "value", "95% CI", "p50 ms", "p99 ms", "samples/s", "quality",
-    "J/query", "USD/M queries", "results", "result",
+    "J/query", "USD/M samples", "results", "result",
 ]  # fmt: skip
 
 
@@ -76,8 +76,8 @@ def _row(group: dict[str, Any], e: dict[str, Any]) -> dict[str, Any]:
         "gate": gate,
         "entry": f"{e.get('team')}/{e.get('name')}",
         "configuration": f"{group.get('workload')}/{e.get('variant')} {e.get('runtime')} "
-        f"{e.get('quantization')} b{e.get('batch_size')} on {group.get('machine')}",
-        "ranked on": METRICS[primary].label if primary in METRICS else primary.replace("_", " "),
+        f"{e.get('quantization')} b{e.get('batch_size')} @{group.get('machine')}",
+        "ranked on": label(primary),
         "value": e.get("value"),
         "95% CI": "" if low is None or high is None else f"[{low:.4g}, {high:.4g}]",
         "p50 ms": e.get("latency_p50_ms"),
@@ -85,7 +85,7 @@ def _row(group: dict[str, Any], e: dict[str, Any]) -> dict[str, Any]:
         "samples/s": e.get("throughput_sps"),
         "quality": e.get("quality"),
         "J/query": e.get("energy_j_per_query"),
-        "USD/M queries": e.get("cost_usd_per_million"),
+        "USD/M samples": e.get("cost_usd_per_million"),
         "results": e.get("results", 1),
         "result": e.get("result_id"),
     }

@@ -1,60 +1,66 @@
 """The round leaderboard table: ranks, tie groups and Pareto ranks, and what is shown of them.
 
-Ranking is :mod:`tournament.ranking`: within each (workload, scenario, machine) group, valid
-results are ranked on a primary metric with its 95% CI (overlapping CIs tie), and sorted into
-Pareto fronts. Invalid results are listed, unranked.
+Ranking is :mod:`tournament.ranking`, on the rows' records: within each (workload, scenario,
+machine) group, valid results are ranked on a primary metric with its 95% CI (overlapping CIs
+tie), and sorted into Pareto fronts. Each scenario's own primary metric and objectives come from
+the scenario (:meth:`tournament.harness.Scenario.primary_metric`). Invalid results are listed,
+unranked.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from leaderboard.metrics import METRICS, power_source_label
+from leaderboard.metrics import power_source_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tournament.ranking import Ranked
+    from tournament.store import ResultRecord
+
 BY_SCENARIO = "scenario default"
-"""Rank each scenario on its own primary metric (p90 latency single-stream, else throughput)."""
+"""Rank each scenario on its own primary metric (the scenario says which)."""
 
 VALID_BADGE = "✓ VALID"
 INVALID_BADGE = "✗ INVALID"
 
 
-RANKING_COLUMNS = (
-    "result_id", "workload", "scenario", "machine", "valid", "rules",
-    "latency_p50_ms", "latency_p50_ci_low_ms", "latency_p50_ci_high_ms",
-    "latency_p90_ms", "latency_p90_ci_low_ms", "latency_p90_ci_high_ms",
-    "latency_p99_ms", "latency_p99_ci_low_ms", "latency_p99_ci_high_ms",
-    "throughput_sps", "throughput_ci_low_sps", "throughput_ci_high_sps",
-    "quality", "energy_j_per_query", "cost_usd_per_million",
-)  # fmt: skip
-"""What the ranking reads of a row (the rest of the row is joined back by ``result_id``)."""
-
-
-def ranked(frame: pd.DataFrame, primary: str = BY_SCENARIO) -> pd.DataFrame:
+def ranked(
+    frame: pd.DataFrame,
+    records: Mapping[int, ResultRecord],
+    primary: str = BY_SCENARIO,
+    *,
+    target_ratio: float | None = None,
+) -> pd.DataFrame:
     """``frame`` with ``rank``, ``tied``, ``tie_size`` and ``pareto_rank`` columns, in ranked
     order (by workload, scenario and machine, then rank; unranked rows last in each group).
 
     Args:
         frame: rows of :func:`leaderboard.data.queries.results_frame` (any subset).
-        primary: a metric key, or :data:`BY_SCENARIO` for each scenario's own.
+        records: the records of those rows (and maybe more), by result id.
+        primary: a metric name, or :data:`BY_SCENARIO` for each scenario's own.
+        target_ratio: judge validity at this accuracy class (default: each result's own).
 
     Raises:
-        UserError: ``primary`` is not a rankable metric.
+        UserError: ``primary`` is not a metric that may be ranked on.
     """
     import pandas as pd
 
-    from tournament.ranking import rank_by_scenario, rank_results
+    from tournament.ranking import rank_results
 
-    rows = frame[list(RANKING_COLUMNS)].to_dict("records")
-    for row in rows:  # the ranking reads a missing figure as None, not NaN
-        for key, value in row.items():
-            if isinstance(value, float) and math.isnan(value):
-                row[key] = None
-    out = rank_by_scenario(rows) if primary == BY_SCENARIO else rank_results(rows, primary=primary)
-    ranks = pd.DataFrame(out, columns=["result_id", "rank", "tied", "pareto_rank"])
+    chosen = [records[int(i)] for i in frame["result_id"]]
+    if primary == BY_SCENARIO:
+        out = _by_scenario(chosen, target_ratio)
+    else:
+        out = rank_results(chosen, primary=primary, target_ratio=target_ratio)
+    ranks = pd.DataFrame(
+        [(r.result_id, r.rank, r.tied, r.pareto_rank) for r in out],
+        columns=["result_id", "rank", "tied", "pareto_rank"],
+    )
     table = ranks.merge(frame, on="result_id", how="left", validate="one_to_one")
     keys = ["workload", "scenario", "machine", "rank"]
     table["tie_size"] = table.groupby(keys, dropna=False)["result_id"].transform("size")
@@ -62,13 +68,33 @@ def ranked(frame: pd.DataFrame, primary: str = BY_SCENARIO) -> pd.DataFrame:
     return table
 
 
+def _by_scenario(records: list[ResultRecord], target_ratio: float | None) -> list[Ranked]:
+    """Each scenario's records ranked on the scenario's own primary metric and objectives
+    (under the rules of its first record)."""
+    from tournament import harness
+    from tournament.ranking import objectives_for, primary_metric, rank_results
+
+    out: list[Ranked] = []
+    by_scenario = sorted(records, key=lambda r: r.scenario)
+    for scenario, members in groupby(by_scenario, key=lambda r: r.scenario):
+        group = list(members)
+        if scenario not in harness.names():  # unregistered: invalid, listed unranked
+            out += rank_results(group, target_ratio=target_ratio)
+            continue
+        rules = group[0].result.rules
+        out += rank_results(
+            group,
+            primary=primary_metric(scenario, rules),
+            objectives=objectives_for(scenario, rules),
+            target_ratio=target_ratio,
+        )
+    return out
+
+
 def _with_ci(frame: pd.DataFrame, key: str) -> list[str]:
-    ci = METRICS[key].ci
-    if ci is None:
-        return ["" for _ in range(len(frame))]
     return [
         "" if _missing(lo) or _missing(hi) else f"[{lo:.4g}, {hi:.4g}]"
-        for lo, hi in zip(frame[ci[0]], frame[ci[1]], strict=True)
+        for lo, hi in zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)
     ]
 
 
@@ -105,7 +131,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "quality / fp32": table["quality_ratio"],
             "J/query": table["energy_j_per_query"],
             "energy source": [power_source_label(s) for s in table["power_source"]],
-            "USD/M queries": table["cost_usd_per_million"],
+            "USD/M samples": table["cost_usd_per_million"],
             "result": table["result_id"],
         }
     )

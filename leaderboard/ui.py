@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from leaderboard.data.source import DatabaseState
+from leaderboard.data.source import DatabaseState, DatabaseStatus
 from leaderboard.filters import (
     LEAGUES,
     NO_ROUND,
@@ -14,6 +14,7 @@ from leaderboard.filters import (
     accuracy_classes,
     choices,
     class_label,
+    most_results,
     round_choices,
     round_value,
 )
@@ -36,20 +37,30 @@ Then reload this page. The leaderboard only reads the database: it never creates
 
 
 def safe_url(url: str) -> str:
-    """``url`` with any password masked, fit to show."""
-    from sqlalchemy.engine import make_url
+    """``url`` with any password masked, fit to show (``url`` itself if it is not a URL)."""
+    from tournament.store.readonly import shown_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return shown_url(url)
 
 
-def first_run(url: str, state: DatabaseState) -> None:
-    """The page shown while the database is missing or empty."""
+def first_run(url: str, status: DatabaseStatus) -> None:
+    """The page shown while the database is missing or empty, or why it cannot be read."""
+    if status.state == DatabaseState.UNREADABLE:
+        unreadable(url, status.problem)
+        return
     st.title("Tourney leaderboard")
     what = {
         DatabaseState.MISSING: "no database there",
         DatabaseState.EMPTY: "a database without any result or round",
-    }.get(state, "nothing to show")
+    }.get(status.state, "nothing to show")
     st.info(FIRST_RUN.format(url=safe_url(url), what=what))
+
+
+def unreadable(url: str, problem: str) -> None:
+    """The page shown when the database cannot be read: the one sentence saying why."""
+    st.title("Tourney leaderboard")
+    st.error(problem or f"The database `{safe_url(url)}` cannot be read.")
+    st.caption("The leaderboard only reads the database: it never creates, migrates or changes it.")
 
 
 def pick(
@@ -80,7 +91,8 @@ def sidebar_filters(
     require_frontier: bool = False,
     default_round: str | None = None,
 ) -> Filters:
-    """Sidebar filters of a page; with ``require_frontier``, one workload and one scenario.
+    """Sidebar filters of a page; with ``require_frontier``, one workload and one scenario
+    (at first the workload's scenario with the most results).
 
     Widget keys start with ``prefix`` so that each page keeps its own selection; the round
     filter starts on ``default_round`` (None: any round).
@@ -101,6 +113,7 @@ def sidebar_filters(
         choices(scoped, "scenario"),
         f"{prefix}_scenario",
         any_option=not require_frontier,
+        default=most_results(scoped, "scenario") if require_frontier else None,
     )
     machine = pick("Machine", choices(frame, "machine"), f"{prefix}_machine")
     classes = {class_label(c): c for c in accuracy_classes(frame)}

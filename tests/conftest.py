@@ -6,11 +6,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tournament.results import Artifact, Estimate, Provenance, Quality, Result
+
+if TYPE_CHECKING:
+    from tournament.store.records import ResultRecord
 
 _SHARED_CACHE = Path(
     os.environ.get("TOURNEY_TEST_CACHE") or tempfile.mkdtemp(prefix="tourney-cache-")
@@ -89,3 +92,45 @@ def build_result(p50_ms: float = 2.0, **overrides: Any) -> Result:
 def make_result() -> Callable[..., Result]:
     """:func:`build_result`: a made-up result from a p50 latency; keywords override fields."""
     return build_result
+
+
+def build_record(result: Result | None = None, result_id: int = 1, **entry: Any) -> ResultRecord:
+    """A made-up :class:`ResultRecord` of ``result`` (default :func:`build_result`).
+
+    Keyword arguments override fields of its :class:`EntryRef` (``team``, ``name``,
+    ``workload``, ``machine``, ``config_hash``...); ``run_id`` and ``repeat`` those of the record.
+    """
+    from datetime import UTC, datetime
+
+    from tournament.store.records import EntryRef, ResultRecord
+
+    run_id = int(entry.pop("run_id", result_id))
+    repeat = int(entry.pop("repeat", 0))
+    fields: dict[str, Any] = {
+        "submission_id": result_id,
+        "team": "baseline",
+        "name": f"entry-{result_id}",
+        "workload": "digits-cnn",
+        "variant": "small",
+        "runtime": "onnxruntime",
+        "quantization": "fp32",
+        "batch_size": 1,
+        "machine": "local",
+        "config_hash": f"{result_id:064x}",
+    }
+    fields.update(entry)
+    return ResultRecord(
+        result_id=result_id,
+        run_id=run_id,
+        repeat=repeat,
+        label=None,
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        entry=EntryRef(**fields),
+        result=result if result is not None else build_result(),
+    )
+
+
+@pytest.fixture
+def make_record() -> Callable[..., ResultRecord]:
+    """:func:`build_record`: a made-up stored record of a result; keywords override the entry."""
+    return build_record

@@ -18,9 +18,13 @@ class UserError(Exception):
         super().__init__("; ".join(self.problems))
 
 
-class NotFoundError(UserError):
-    """A name or id the user gave does not exist."""
+class NotFoundError(UserError, LookupError):
+    """A name or id the user gave does not exist (also a ``LookupError``)."""
 
 
 class StateError(UserError):
     """The action is not allowed in the current state (e.g. submitting to a closed round)."""
+
+
+class PluginError(UserError):
+    """A plugin does not load (import error, wrong type) or two distributions claim one name."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import platform
 import sys
@@ -62,13 +60,6 @@ def cpu_info() -> dict[str, Any]:
         "sse4_2",
     }
     return {"cpu_model": model, "cpu_flags": sorted(f for f in flags if f in wanted)}
-
-
-def sha256_json(data: Any) -> str:
-    """sha256 of a JSON-serialisable value in canonical form."""
-    return hashlib.sha256(
-        json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
-    ).hexdigest()
 
 
 def environment(**extra: Any) -> dict[str, Any]:

@@ -34,9 +34,9 @@ import numpy as np
 
 from tournament.config import cache_dir
 from tournament.errors import UserError
+from tournament.workloads.base import EvalSet, Feed, QualityMetric, Workload
 from workloads._artifacts import atomic_write_bytes, cached_json
 from workloads._hashing import sha256_arrays, sha256_text, source_sha256
-from workloads.base import EvalSet, Feed, QualityMetric, Workload
 
 if TYPE_CHECKING:
     from torch import nn

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hardware.power.base import EnergyReading
+from tournament.power import EnergyReading
 
 
 @dataclass

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from hardware.machine import MachineSpec
 from hardware.power._sampler import SampledReading, Sampler
-from hardware.power.base import PowerMeter
+from tournament.power import PowerMeter
+
+if TYPE_CHECKING:
+    from tournament.machines import Machine
 
 
 def estimate_joules(
@@ -59,14 +62,23 @@ class EstimateMeter(PowerMeter):
     """
 
     source = "estimate-tdp"
+    covers = "cpu"
+    rank = 0
 
     def __init__(
-        self, spec: MachineSpec, *, interval_s: float = 0.1, include_children: bool = True
+        self, spec: Machine, *, interval_s: float = 0.1, include_children: bool = True
     ) -> None:
         self.spec = spec
         self.interval_s = interval_s
         self.include_children = include_children
         self._held = _held_threads(spec.cpu_threads)
+
+    @classmethod
+    def probe(
+        cls, machine: Machine, *, device_index: int = 0, options: Mapping[str, Any] | None = None
+    ) -> EstimateMeter:
+        """Always a meter: the estimate needs only the process's CPU time and ``machine``."""
+        return cls(machine)
 
     @classmethod
     def available(cls) -> bool:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hardware.power._sampler import SampledReading, Sampler
-from hardware.power.base import PowerMeter
+from tournament.power import PowerMeter
+
+if TYPE_CHECKING:
+    from tournament.machines import Machine
 
 
 def trapezoid_joules(trace: Sequence[tuple[float, float]]) -> float:
@@ -47,6 +50,8 @@ class NvmlMeter(PowerMeter):
     """
 
     source = "nvml"
+    covers = "gpu"
+    rank = 10
 
     def __init__(
         self, device_index: int = 0, *, nvml: Any = None, interval_s: float = 0.05
@@ -54,6 +59,15 @@ class NvmlMeter(PowerMeter):
         self.device_index = device_index
         self.nvml = nvml
         self.interval_s = interval_s
+
+    @classmethod
+    def probe(
+        cls, machine: Machine, *, device_index: int = 0, options: Mapping[str, Any] | None = None
+    ) -> NvmlMeter | None:
+        """A meter of GPU ``device_index`` when NVML (``options["nvml"]``, default ``pynvml``)
+        initialises and sees a device."""
+        nvml = (options or {}).get("nvml")
+        return cls(device_index, nvml=nvml) if cls.available(nvml) else None
 
     @classmethod
     def available(cls, nvml: Any = None) -> bool:

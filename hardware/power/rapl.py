@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hardware.power._sampler import SampledReading, Sampler
-from hardware.power.base import PowerMeter
+from tournament.power import PowerMeter
+
+if TYPE_CHECKING:
+    from tournament.machines import Machine
 
 POWERCAP_ROOT = Path("/sys/class/powercap")
 _PACKAGE_DIR = re.compile(r"^intel-rapl:\d+$")
@@ -78,10 +82,20 @@ class RaplMeter(PowerMeter):
     """
 
     source = "rapl"
+    covers = "cpu"
+    rank = 10
 
     def __init__(self, root: Path | None = None, *, interval_s: float | None = 1.0) -> None:
         self.root = root or POWERCAP_ROOT
         self.interval_s = interval_s
+
+    @classmethod
+    def probe(
+        cls, machine: Machine, *, device_index: int = 0, options: Mapping[str, Any] | None = None
+    ) -> RaplMeter | None:
+        """A meter over ``options["root"]`` (default the powercap tree) when it is readable."""
+        root = (options or {}).get("root")
+        return cls(root) if cls.available(root) else None
 
     @classmethod
     def available(cls, root: Path | None = None) -> bool:

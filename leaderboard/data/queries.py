@@ -1,207 +1,108 @@
-"""Queries of the leaderboard: flat frames of results and rounds, one result in full.
+"""What the pages read: the read-only store's frozen records, and frames built from them.
 
-Every function takes an engine (opened read-only by the caller) and only reads.
+Functions taking a :class:`~tournament.store.readonly.ReadOnlyStore` only read. The results
+frame is :func:`tournament.store.flat_row` of each record, so its columns come from the metric
+table (per metric ``m``: ``m``, ``m_low``, ``m_high``, ``m_provenance``); the ranking and the
+recommender read the records themselves.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select
-
-from tournament.store.codec import decode_latencies
-from tournament.store.models import (
-    MachineRow,
-    ReproductionRow,
-    ResultRow,
-    RoundRow,
-    RunRow,
-    SubmissionRow,
-)
+from tournament.errors import NotFoundError
+from tournament.store import FLAT_COLUMNS, ResultRecord, flat_row
 
 if TYPE_CHECKING:
     import pandas as pd
 
-RESULT_COLUMNS = (
-    "scenario",
-    "batch_size",
-    "queries",
-    "duration_s",
-    "min_rules_met",
-    "latency_p50_ms",
-    "latency_p50_ci_low_ms",
-    "latency_p50_ci_high_ms",
-    "latency_p90_ms",
-    "latency_p90_ci_low_ms",
-    "latency_p90_ci_high_ms",
-    "latency_p99_ms",
-    "latency_p99_ci_low_ms",
-    "latency_p99_ci_high_ms",
-    "throughput_sps",
-    "throughput_ci_low_sps",
-    "throughput_ci_high_sps",
-    "quality",
-    "quality_metric",
-    "reference_quality",
-    "target_ratio",
-    "valid",
-    "gflops_per_s",
-    "model_size_mb",
-    "energy_j_per_query",
-    "avg_power_w",
-    "power_source",
-    "cost_usd_per_million",
-    "energy_cost_usd_per_million",
-    "roofline_fraction",
-    "created_at",
-)
-"""Columns of ``results`` in every row of :func:`results_frame` (no blobs, no JSON)."""
+    from tournament.store.readonly import ReadOnlyStore
 
-SUBMISSION_COLUMNS = (
-    "team",
-    "name",
-    "workload",
-    "variant",
-    "runtime",
-    "quantization",
-    "machine",
-    "round_name",
-    "origin",
-    "study_name",
-    "trial_number",
-    "config_hash",
-)
-"""Columns of ``submissions`` in every row of :func:`results_frame`."""
+EXTRA_COLUMNS = ("rules",)
+"""Columns of :func:`results_frame` besides :data:`~tournament.store.FLAT_COLUMNS`."""
+
+ROUND_COLUMNS = (
+    "name", "status", "schedule", "opened_at", "closed_at", "created_at", "spec", "ranking",
+)  # fmt: skip
 
 
-def results_frame(engine: Engine) -> pd.DataFrame:
-    """Every result with its submission's identity, one row each, oldest first.
+def load_records(store: ReadOnlyStore) -> dict[int, ResultRecord]:
+    """Every result (without per-query latencies and power traces) by id, oldest first."""
+    return {record.result_id: record for record in reversed(store.results())}
 
-    Columns: ``result_id``, ``submission_id``, ``repeat``, :data:`RESULT_COLUMNS`, ``rules``
-    (the measurement rules of server runs, a dict; None for other scenarios, whose ranking
-    does not depend on them), :data:`SUBMISSION_COLUMNS`, and the derived
-    ``quality_ratio`` (quality / fp32 reference), ``entry`` (team/name) and ``configuration``
-    (one line naming what was measured).
+
+def results_frame(records: Iterable[ResultRecord]) -> pd.DataFrame:
+    """One row per record (in the order given) with its entry's identity.
+
+    Columns: :data:`~tournament.store.FLAT_COLUMNS`, ``rules`` (the measurement rules, a
+    dict: a scenario's primary metric may depend on them), and ``valid_at_<class>`` for every
+    accuracy class the pages offer (:func:`leaderboard.filters.accuracy_classes`): the
+    result's validity (:meth:`~tournament.results.Result.invalid_reasons`) at that class.
     """
     import pandas as pd
 
-    columns = [
-        ResultRow.id.label("result_id"),
-        ResultRow.submission_id,
-        RunRow.repeat,
-        *(getattr(ResultRow, c) for c in RESULT_COLUMNS),
-        *(getattr(SubmissionRow, c) for c in SUBMISSION_COLUMNS),
-    ]
-    query = (
-        select(*columns)
-        .join(SubmissionRow, ResultRow.submission_id == SubmissionRow.id)
-        .join(RunRow, ResultRow.run_id == RunRow.id)
-        .order_by(ResultRow.id)
-    )
-    server_rules = select(ResultRow.id, ResultRow.rules).where(ResultRow.scenario == "server")
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(query)]
-        rules: dict[int, Any] = dict(connection.execute(server_rules).tuples().all())
-    frame = pd.DataFrame.from_records(rows, columns=[c.key for c in columns])
-    # the ranking reads rules of server runs only (peak search or a fixed load); others: None
-    frame["rules"] = [rules.get(i) for i in frame["result_id"]]
-    return _derived(frame)
+    from leaderboard.filters import STANDARD_CLASSES, class_column
 
-
-def _derived(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["valid"] = frame["valid"].astype(bool)
-    reference = frame["reference_quality"].where(frame["reference_quality"] != 0)
-    frame["quality_ratio"] = frame["quality"] / reference
-    frame["entry"] = frame["team"] + "/" + frame["name"]
-    frame["configuration"] = (
-        frame["workload"]
-        + "/"
-        + frame["variant"]
-        + " "
-        + frame["runtime"]
-        + " "
-        + frame["quantization"]
-        + " b"
-        + frame["batch_size"].astype(str)
-        + " on "
-        + frame["machine"]
-    )
+    records = list(records)
+    classes = sorted(set(STANDARD_CLASSES) | {_ratio(r) for r in records})
+    rows = [_row(record, classes) for record in records]
+    columns = [*FLAT_COLUMNS, *EXTRA_COLUMNS, *(class_column(c) for c in classes)]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for column in ("valid", "min_rules_met", *(class_column(c) for c in classes)):
+        frame[column] = frame[column].astype(bool)
     return frame
 
 
-def study_result_ids(engine: Engine, study_name: str) -> dict[int, list[int]]:
-    """Ids of the results measured for each trial of a study, by trial number."""
-    query = (
-        select(SubmissionRow.trial_number, ResultRow.id)
-        .join(ResultRow, ResultRow.submission_id == SubmissionRow.id)
-        .where(SubmissionRow.study_name == study_name, SubmissionRow.trial_number.is_not(None))
-        .order_by(ResultRow.id)
-    )
+def _ratio(record: ResultRecord) -> float:
+    return round(float(record.result.quality.target_ratio), 6)
+
+
+def _row(record: ResultRecord, classes: list[float]) -> dict[str, Any]:
+    from leaderboard.filters import class_column
+
+    row = flat_row(record)
+    row["rules"] = dict(record.result.rules)
+    for c in classes:
+        row[class_column(c)] = not record.result.invalid_reasons(target_ratio=c)
+    return row
+
+
+def study_result_ids(records: Iterable[ResultRecord], study_name: str) -> dict[int, list[int]]:
+    """Ids of the results measured for each trial of a study, by trial number (in the order of
+    ``records``; a result shown for another entry of the same configuration counts too)."""
     out: dict[int, list[int]] = {}
-    with engine.connect() as connection:
-        for trial, result_id in connection.execute(query).tuples():
-            out.setdefault(int(trial), []).append(int(result_id))  # type: ignore[arg-type]
+    for record in records:
+        for entry in (record.entry, *record.shared_with):
+            trial = entry.trial_number
+            if entry.study_name == study_name and trial is not None:
+                out.setdefault(int(trial), []).append(record.result_id)
     return out
 
 
-def rounds_frame(engine: Engine) -> pd.DataFrame:
-    """Every round, oldest first, with its ``entries`` (submissions) and ``results`` counts.
+def rounds_frame(store: ReadOnlyStore, records: Iterable[ResultRecord]) -> pd.DataFrame:
+    """Every round, oldest first, with its ``entries`` (submissions) and ``results`` (of
+    ``records``: every result of the store) counts.
 
     Columns: ``name, status, schedule, opened_at, closed_at, created_at, spec, ranking,
     entries, results``; ``ranking`` is the stored JSON (None until the round is ranked).
     """
     import pandas as pd
 
-    fields = ("name", "status", "schedule", "opened_at", "closed_at", "created_at")
-    query = select(*(getattr(RoundRow, f) for f in fields), RoundRow.spec, RoundRow.ranking)
-    entries = select(SubmissionRow.round_name, func.count(SubmissionRow.id)).group_by(
-        SubmissionRow.round_name
-    )
-    results = (
-        select(SubmissionRow.round_name, func.count(ResultRow.id))
-        .join(ResultRow, ResultRow.submission_id == SubmissionRow.id)
-        .group_by(SubmissionRow.round_name)
-    )
-    with engine.connect() as connection:
-        rows = connection.execute(query.order_by(RoundRow.created_at, RoundRow.name)).all()
-        entry_counts = dict(connection.execute(entries).tuples().all())
-        result_counts = dict(connection.execute(results).tuples().all())
-    frame = pd.DataFrame(rows, columns=[*fields, "spec", "ranking"])
-    frame["entries"] = [int(entry_counts.get(n, 0)) for n in frame["name"]]
-    frame["results"] = [int(result_counts.get(n, 0)) for n in frame["name"]]
+    rounds = store.rounds()
+    entries = Counter(sub["round_name"] for sub in store.submissions())
+    results = Counter(record.entry.round_name for record in records)
+    frame = pd.DataFrame([[r[c] for c in ROUND_COLUMNS] for r in rounds], columns=ROUND_COLUMNS)
+    frame["entries"] = [int(entries.get(n, 0)) for n in frame["name"]]
+    frame["results"] = [int(results.get(n, 0)) for n in frame["name"]]
     return frame
 
 
-def result_detail(engine: Engine, result_id: int) -> dict[str, Any] | None:
-    """One result in full, or None if there is no result with this id.
-
-    Besides every ``results`` column (``latencies`` decoded as ``latencies_ms``), it has the
-    submission's columns under ``submission``, the machine row under ``machine_row`` (None if
-    unregistered) and the ``reproductions`` of this result, oldest first.
-    """
-    with engine.connect() as connection:
-        result = connection.execute(select(ResultRow).where(ResultRow.id == result_id)).first()
-        if result is None:
-            return None
-        data = dict(result._mapping)
-        sub = connection.execute(
-            select(SubmissionRow).where(SubmissionRow.id == data["submission_id"])
-        ).one()
-        data["submission"] = dict(sub._mapping)
-        machine = connection.execute(
-            select(MachineRow).where(MachineRow.id == data["submission"]["machine"])
-        ).first()
-        data["machine_row"] = None if machine is None else dict(machine._mapping)
-        data["reproductions"] = _reproductions(engine, result_id)
-    data["latencies_ms"] = decode_latencies(data.pop("latencies"))
-    return data
-
-
-def _reproductions(engine: Engine, result_id: int) -> list[dict[str, Any]]:
-    query = (
-        select(ReproductionRow)
-        .where(ReproductionRow.result_id == result_id)
-        .order_by(ReproductionRow.id)
-    )
-    with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+def result_detail(store: ReadOnlyStore, result_id: int) -> ResultRecord | None:
+    """One result in full (latencies, power trace, configuration, reproductions), or None if
+    there is no result with this id."""
+    try:
+        return store.result(result_id)
+    except NotFoundError:
+        return None

@@ -2,19 +2,32 @@
 
 The URL is :func:`tournament.config.db_url` (``TOURNEY_DB_URL`` or the SQLite file in
 ``TOURNEY_HOME``); ``tourney leaderboard --db-url`` sets ``TOURNEY_DB_URL`` for the server.
+Everything is read through :class:`~tournament.store.readonly.ReadOnlyStore`, which never
+creates, migrates or writes anything.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, func, inspect, select
-from sqlalchemy.exc import OperationalError
-
 from tournament.config import db_url
-from tournament.errors import NotFoundError
-from tournament.store.engine import make_engine, sqlite_path
-from tournament.store.models import ReproductionRow, ResultRow, RoundRow, SubmissionRow
+from tournament.errors import NotFoundError, UserError
+from tournament.store.engine import sqlite_path
+from tournament.store.readonly import EmptyDatabaseError, ReadOnlyStore, open_read_only
+
+__all__ = [
+    "DatabaseState",
+    "DatabaseStatus",
+    "ReadOnlyStore",
+    "Signature",
+    "database_status",
+    "database_url",
+    "open_read_only",
+    "open_store",
+    "signature",
+]
 
 Signature = tuple[object, ...]
 
@@ -23,11 +36,21 @@ class DatabaseState(StrEnum):
     """What the leaderboard finds at the database URL."""
 
     MISSING = "missing"
-    """No database file (SQLite) or it cannot be opened."""
+    """No database file (SQLite)."""
     EMPTY = "empty"
-    """The database exists but holds no result and no round yet."""
+    """The database exists but holds no result and no round yet (or no Tourney table)."""
+    UNREADABLE = "unreadable"
+    """Not a Tourney database, damaged, unreachable or at another schema revision."""
     READY = "ready"
     """There is something to show."""
+
+
+@dataclass(frozen=True)
+class DatabaseStatus:
+    """The :class:`DatabaseState` and, when it is unreadable, the sentence saying why."""
+
+    state: DatabaseState
+    problem: str = ""
 
 
 def database_url() -> str:
@@ -35,63 +58,52 @@ def database_url() -> str:
     return db_url()
 
 
-def open_read_only(url: str) -> Engine:
-    """An engine on ``url`` through which every write fails (SQLite ``mode=ro``).
+def open_store(url: str) -> ReadOnlyStore:
+    """The read-only store on ``url``.
 
     Raises:
-        NotFoundError: an SQLite file that does not exist.
+        UserError: the database is missing, empty, unreadable or not at the schema's head
+            (one sentence; see :class:`~tournament.store.readonly.ReadOnlyStore`).
     """
-    return make_engine(url, read_only=True)
+    return ReadOnlyStore(url)
 
 
-def database_state(url: str) -> DatabaseState:
+def database_status(url: str) -> DatabaseStatus:
     """Whether ``url`` has results or rounds to show; never creates or migrates anything."""
     try:
-        engine = open_read_only(url)
+        store = open_store(url)
+    except EmptyDatabaseError:
+        return DatabaseStatus(DatabaseState.EMPTY)
     except NotFoundError:
-        return DatabaseState.MISSING
+        return DatabaseStatus(DatabaseState.MISSING)
+    except UserError as error:
+        return DatabaseStatus(DatabaseState.UNREADABLE, str(error))
     try:
-        if not inspect(engine).has_table(ResultRow.__tablename__):
-            return DatabaseState.EMPTY
-        with engine.connect() as connection:
-            results = connection.scalar(select(func.count()).select_from(ResultRow))
-            rounds = connection.scalar(select(func.count()).select_from(RoundRow))
-        return DatabaseState.READY if (results or rounds) else DatabaseState.EMPTY
-    except OperationalError:
-        return DatabaseState.MISSING
+        counts = store.counts()
+    except UserError as error:
+        return DatabaseStatus(DatabaseState.UNREADABLE, str(error))
     finally:
-        engine.dispose()
+        store.close()
+    ready = counts.get("results", 0) or counts.get("rounds", 0)
+    return DatabaseStatus(DatabaseState.READY if ready else DatabaseState.EMPTY)
 
 
-def signature(url: str, engine: Engine) -> Signature:
+def signature(url: str, store: ReadOnlyStore) -> Signature:
     """A value that changes whenever the database's contents may have changed.
 
     SQLite: size and modification time of the file and its write-ahead log (a committed write
-    changes one of them). Other databases: the largest ids and the latest round change.
+    changes one of them). Other databases: the rows per table and every round's status.
     """
     path = sqlite_path(url)
     if path is not None:
         return (url, *_file_stat(str(path)), *_file_stat(f"{path}-wal"))
-    return (url, *_content_signature(engine))
+    rounds = tuple((r["name"], r["status"], r["closed_at"]) for r in store.rounds())
+    return (url, tuple(sorted(store.counts().items())), rounds)
 
 
 def _file_stat(path: str) -> tuple[int, int]:
-    import os
-
     try:
         stat = os.stat(path)
     except FileNotFoundError:
         return (0, 0)
     return (stat.st_size, stat.st_mtime_ns)
-
-
-def _content_signature(engine: Engine) -> tuple[object, ...]:
-    queries = (
-        select(func.max(ResultRow.id), func.count(ResultRow.id)),
-        select(func.max(SubmissionRow.id)),
-        select(func.max(ReproductionRow.id)),
-    )
-    rounds = select(RoundRow.name, RoundRow.status, RoundRow.closed_at).order_by(RoundRow.name)
-    with engine.connect() as connection:
-        maxima = tuple(tuple(connection.execute(q).one()) for q in queries)
-        return (*maxima, tuple(tuple(row) for row in connection.execute(rounds)))

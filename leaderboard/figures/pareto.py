@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from leaderboard.metrics import axis_label, metric, power_source_label
+from leaderboard.metrics import ESTIMATE_TAG, ESTIMATED, axis_label, metric, power_source_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,14 +65,13 @@ class ParetoData:
 def pareto_data(
     frame: pd.DataFrame, x: str, y: str, color: str | None = None, size: str | None = None
 ) -> ParetoData:
-    """The chart of ``frame``'s results on metrics ``x`` and ``y`` (keys of ``METRICS``).
+    """The chart of ``frame``'s results on metrics ``x`` and ``y`` (names in the metric table).
 
     Raises:
-        UserError: a key is not a known metric.
+        UserError: a name is not in the metric table.
     """
     keys = [k for k in dict.fromkeys((x, y, color, size)) if k is not None]
-    sources = frame["power_source"].dropna().unique().tolist() if len(frame) else []
-    labels = {k: axis_label(k, sources) for k in keys}
+    labels = {k: axis_label(k, _provenances(frame, k)) for k in keys}
     drawn = frame.dropna(subset=keys)
     valid, invalid = drawn[drawn["valid"]], drawn[~drawn["valid"]]
     on_front = valid[_front_mask(valid, x, y)].sort_values([x, y])
@@ -90,6 +89,11 @@ def pareto_data(
         step_y=step_y,
         dropped=len(frame) - len(drawn),
     )
+
+
+def _provenances(frame: pd.DataFrame, key: str) -> list[object]:
+    column = f"{key}_provenance"
+    return frame[column].dropna().unique().tolist() if column in frame.columns else []
 
 
 def _front_mask(frame: pd.DataFrame, x: str, y: str) -> Any:
@@ -149,13 +153,22 @@ def _hover(row: dict[str, Any], keys: list[str]) -> str:
         f"<b>{row['entry']}</b> (result {row['result_id']})",
         str(row["configuration"]),
         f"{row['scenario']}, {row['origin']} league, round {row['round_name'] or '-'}",
-        f"{gate}: quality {row['quality']:.4g} ({row['quality_ratio']:.2%} of fp32)",
+        f"{gate}: quality {row['quality']:.4g} ({_share(row['quality_ratio'])} of fp32)",
     ]
+    estimated = False
     for key in keys:
-        lines.append(f"{metric(key).label}: {_fmt(row[key])}")
-        if key == "energy_j_per_query":
-            lines.append(f"power source: {power_source_label(row.get('power_source'))}")
+        tag = f" {ESTIMATE_TAG}" if row.get(f"{key}_provenance") == ESTIMATED else ""
+        estimated = estimated or bool(tag)
+        lines.append(f"{metric(key).label}: {_fmt(row[key])}{tag}")
+    if estimated:
+        lines.append(f"power source: {power_source_label(row.get('power_source'))}")
     return "<br>".join(lines)
+
+
+def _share(ratio: Any) -> str:
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "-"
+    return f"{float(ratio):.2%}"
 
 
 def _fmt(value: Any) -> str:

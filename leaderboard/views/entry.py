@@ -3,7 +3,7 @@ reproductions. The result is chosen by id (``?result=ID`` in the URL)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -12,8 +12,11 @@ from leaderboard.data import cache
 from leaderboard.data.source import database_url
 from leaderboard.figures.latency import latency_cdf, latency_histogram, percentiles
 from leaderboard.figures.power import power_trace
-from leaderboard.metrics import is_estimate, power_source_label
+from leaderboard.metrics import ESTIMATE_TAG, ESTIMATED, is_estimate, metric, power_source_label
 from leaderboard.table import INVALID_BADGE, VALID_BADGE
+
+if TYPE_CHECKING:
+    from tournament.store import ResultRecord
 
 
 def _chosen_id(newest: int) -> int:
@@ -47,42 +50,60 @@ def render() -> None:
     _configuration(detail)
 
 
-def _header(d: dict[str, Any]) -> None:
-    sub = d["submission"]
-    badge = VALID_BADGE if d["valid"] else INVALID_BADGE
-    st.subheader(f"{sub['team']}/{sub['name']} {badge}")
+def _header(record: ResultRecord) -> None:
+    e, r = record.entry, record.result
+    badge = VALID_BADGE if r.valid else INVALID_BADGE
+    st.subheader(f"{e.label} {badge}")
     st.write(
-        f"{sub['workload']}/{sub['variant']}, {sub['runtime']} {sub['quantization']}, batch "
-        f"{sub['batch_size']}, machine `{sub['machine']}`, scenario {d['scenario']}, round "
-        f"{sub['round_name'] or '-'}, {sub['origin']} league; "
-        f"measured {d['created_at']:%Y-%m-%d %H:%M} UTC."
+        f"{e.workload}/{e.variant}, {e.runtime} {e.quantization}, batch {e.batch_size}, machine "
+        f"`{e.machine}`, scenario {r.scenario}, round {e.round_name or '-'}, {e.origin} league; "
+        f"measured {record.created_at:%Y-%m-%d %H:%M} UTC."
     )
+    if record.shared_with:
+        others = ", ".join(other.label for other in record.shared_with)
+        st.caption(f"One measurement, shared: the same configuration is also entered as {others}.")
 
 
-def _figures(d: dict[str, Any]) -> None:
+# The figures in the page's header boxes (quality is shown between throughput and energy); a
+# comment, not a docstring: Streamlit would draw a bare string of a page script.
+FIGURES = (
+    "latency_p50_ms",
+    "latency_p99_ms",
+    "throughput_sps",
+    "energy_j_per_query",
+    "cost_usd_per_million",
+)
+
+
+def _figures(record: ResultRecord) -> None:
     cols = [*st.columns(3), *st.columns(3)]
-    cols[0].metric(
-        "p50 latency (ms)",
-        _num(d["latency_p50_ms"]),
-        help=f"95% CI [{d['latency_p50_ci_low_ms']:.4g}, {d['latency_p50_ci_high_ms']:.4g}]",
+    boxes = [_figure_box(record, name) for name in FIGURES]
+    boxes.insert(3, _quality_box(record))
+    for col, (label, value, help_text) in zip(cols, boxes, strict=True):
+        col.metric(label, value, help=help_text)
+
+
+def _figure_box(record: ResultRecord, name: str) -> tuple[str, str, str | None]:
+    m = metric(name)
+    est = record.figure(name)
+    if est is None:
+        return m.label, "-", "not known for this result"
+    tag = f" {ESTIMATE_TAG}" if est.provenance.value == ESTIMATED else ""
+    low, high = est.bounds()
+    parts = [f"95% CI [{low:.4g}, {high:.4g}]"] if est.has_interval else []
+    parts.append(est.provenance.value + (f": {est.method}" if est.method else ""))
+    return f"{m.label}{tag}", _num(est.value), "; ".join(parts)
+
+
+def _quality_box(record: ResultRecord) -> tuple[str, str, str | None]:
+    q = record.result.quality
+    ratio = q.ratio
+    share = f"{ratio:.2%}" if ratio is not None else "an unknown share"
+    return (
+        q.label or q.metric,
+        f"{q.value:.4f}",
+        f"{share} of the fp32 reference {q.reference:.4f}; the gate asks {q.target_ratio:.2%}",
     )
-    cols[1].metric(
-        "p99 latency (ms)",
-        _num(d["latency_p99_ms"]),
-        help=f"95% CI [{d['latency_p99_ci_low_ms']:.4g}, {d['latency_p99_ci_high_ms']:.4g}]",
-    )
-    cols[2].metric("throughput (samples/s)", _num(d["throughput_sps"]))
-    ratio = d["quality"] / d["reference_quality"] if d["reference_quality"] else float("nan")
-    cols[3].metric(
-        f"{d['quality_metric']}",
-        f"{d['quality']:.4f}",
-        help=f"{ratio:.2%} of the fp32 reference {d['reference_quality']:.4f}; "
-        f"the gate asks {d['target_ratio']:.2%}",
-    )
-    energy = d["energy_j_per_query"]
-    tag = " ESTIMATE" if is_estimate(d["power_source"]) else ""
-    cols[4].metric(f"energy per query (J){tag}", _num(energy))
-    cols[5].metric("cost (USD/M queries)", _num(d["cost_usd_per_million"]))
 
 
 def _num(value: float | None) -> str:
@@ -92,9 +113,9 @@ def _num(value: float | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def _latency(d: dict[str, Any]) -> None:
+def _latency(record: ResultRecord) -> None:
     st.subheader("Latency distribution")
-    latencies = d["latencies_ms"]
+    latencies = list(record.result.latencies_ms)
     if not latencies:
         st.info("No per-query latencies were stored with this result.")
         return
@@ -110,56 +131,58 @@ def _latency(d: dict[str, Any]) -> None:
     )
 
 
-def _power(d: dict[str, Any]) -> None:
+def _power(record: ResultRecord) -> None:
     st.subheader("Power")
-    source = d["power_source"]
+    source = record.result.power_source
     st.write(f"Power source: **{power_source_label(source)}**.")
     if is_estimate(source):
         st.warning(
             "ESTIMATE: these energy figures are modelled (CPU utilisation x TDP), not read from "
             "a meter. Compare them with other estimates only."
         )
-    if d["avg_power_w"] is not None:
-        st.write(f"Average power {d['avg_power_w']:.3g} W over the timed window.")
-    trace = power_trace(d["power_trace"], source)
+    watts = record.value("avg_power_w")
+    if watts is not None:
+        st.write(f"Average power {watts:.3g} W over the timed window.")
+    trace = power_trace(record.result.power_trace, source)
     if trace is None:
         st.info("No power trace was recorded for this result.")
     else:
         st.plotly_chart(plots.power_figure(trace), width="stretch")
 
 
-def _reproductions(d: dict[str, Any]) -> None:
+def _reproductions(record: ResultRecord) -> None:
     import pandas as pd
 
     st.subheader("Reproductions")
-    records = d["reproductions"]
-    if not records:
+    found = record.reproductions
+    if not found:
         st.info("No reproduction of this result has been recorded.")
         return
     rows = [
         {
-            "when": r["created_at"],
-            "agrees": "yes" if r["agrees"] else "NO",
-            "new result": r["new_result_id"],
-            "report": str(r["report"]),
+            "when": r.created_at,
+            "agrees": "yes" if r.agrees else "NO",
+            "new result": r.new_result_id,
+            "report": str(dict(r.report)),
         }
-        for r in records
+        for r in found
     ]
-    agreeing = sum(r["agrees"] for r in records)
-    st.caption(f"{len(records)} reproduction(s), {agreeing} agreeing with the original.")
+    agreeing = sum(r.agrees for r in found)
+    st.caption(f"{len(found)} reproduction(s), {agreeing} agreeing with the original.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def _configuration(d: dict[str, Any]) -> None:
+def _configuration(record: ResultRecord) -> None:
+    r = record.result
     st.subheader("Configuration")
-    st.json(d["submission"]["config"])
+    st.json(dict(record.config or {}))
     with st.expander("Environment fingerprint", expanded=True):
-        st.json(d["environment"])
+        st.json(dict(r.environment))
     with st.expander("Measurement rules"):
-        st.json(d["rules"])
+        st.json(dict(r.rules))
     with st.expander("Artifact"):
-        st.write(f"sha256 `{d['artifact_sha256']}`")
-        st.json(d["artifact_details"])
+        st.write(f"sha256 `{r.artifact.sha256}`")
+        st.json(dict(r.artifact.details))
 
 
 if __name__ == "__main__":

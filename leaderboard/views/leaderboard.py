@@ -12,7 +12,7 @@ from leaderboard import ui
 from leaderboard.data import cache
 from leaderboard.data.source import Signature, database_url
 from leaderboard.filters import Filters, apply_filters
-from leaderboard.metrics import METRICS
+from leaderboard.metrics import label, metric
 from leaderboard.standings import has_standings, standings_table
 from leaderboard.table import BY_SCENARIO, display_table, ranked, to_csv
 
@@ -35,8 +35,17 @@ EXPLAINED = (
 
 def _rank_label(key: str) -> str:
     if key == BY_SCENARIO:
-        return "each scenario's primary metric (p90 latency single-stream, else throughput)"
-    return METRICS[key].label if key in METRICS else key.replace("_", " ")
+        return f"each scenario's primary metric ({_primaries()})"
+    return label(key)
+
+
+def _primaries() -> str:
+    """E.g. ``single-stream: p90 latency (ms/query); ...``, as each scenario says."""
+    from tournament import harness
+
+    return "; ".join(
+        f"{name}: {metric(harness.get(name).primary_metric()).label}" for name in harness.names()
+    )
 
 
 def render() -> None:
@@ -101,9 +110,7 @@ def _table(
 ) -> tuple[pd.DataFrame, int]:
     """The shown table and its count of valid rows, for one database version and selection."""
     shown = apply_filters(cache.results(url), filters)
-    if shown.empty:
-        return display_table(ranked(shown, primary)), 0
-    ranks = ranked(shown, primary)
+    ranks = ranked(shown, cache.records(url), primary, target_ratio=filters.accuracy_class)
     return display_table(ranks), int(ranks["valid"].sum())
 
 
@@ -116,7 +123,7 @@ def _columns() -> dict[str, Any]:
         "quality": number(format="%.4f"),
         "quality / fp32": number(format="percent"),
         "J/query": number(format="%.3g"),
-        "USD/M queries": number(format="%.3g"),
+        "USD/M samples": number(format="%.3g"),
     }
 
 

@@ -9,21 +9,21 @@ from leaderboard.data import cache
 from leaderboard.data.source import database_url
 from leaderboard.figures.pareto import ParetoData, pareto_data
 from leaderboard.filters import apply_filters
-from leaderboard.metrics import METRICS
+from leaderboard.metrics import AXES, DEFAULT_X, DEFAULT_Y, label
 
 NONE = "(none)"
 
 
 def _label(key: str) -> str:
-    return METRICS[key].label if key in METRICS else key
+    return key if key == NONE else label(key)
 
 
 def _axes() -> tuple[str, str, str | None, str | None]:
-    keys = list(METRICS)
+    keys = list(AXES)
     extra = [NONE, *keys]
     cols = st.columns(4)
-    x = cols[0].selectbox("x", keys, keys.index("latency_p99_ms"), _label, key="px_x")
-    y = cols[1].selectbox("y", keys, keys.index("throughput_sps"), _label, key="px_y")
+    x = cols[0].selectbox("x", keys, keys.index(DEFAULT_X), _label, key="px_x")
+    y = cols[1].selectbox("y", keys, keys.index(DEFAULT_Y), _label, key="px_y")
     color = cols[2].selectbox("colour", extra, format_func=_label, key="px_c")
     size = cols[3].selectbox("size", extra, format_func=_label, key="px_s")
     return str(x), str(y), None if color == NONE else color, None if size == NONE else size

@@ -9,24 +9,20 @@ import streamlit as st
 
 from leaderboard.data import cache
 from leaderboard.data.source import database_url
-from leaderboard.filters import choices
-from leaderboard.recommend import OBJECTIVES, Constraints, recommend, why
+from leaderboard.filters import choices, most_results
+from leaderboard.recommend import OBJECTIVES, Constraints, objective_label, recommend, why
 from leaderboard.table import display_table
 from leaderboard.ui import ANY
-
-OBJECTIVE_LABELS = {
-    "cost": "cost per million queries",
-    "latency": "p99 latency",
-    "energy": "energy per query",
-    "throughput": "throughput",
-}
 
 
 def _constraints(results: pd.DataFrame) -> Constraints:
     st.sidebar.header("Constraints")
     workload = st.sidebar.selectbox("Workload", choices(results, "workload"), key="rec_workload")
     scoped = results[results["workload"] == workload]
-    scenario = st.sidebar.selectbox("Scenario", choices(scoped, "scenario"), key="rec_scenario")
+    scenarios = choices(scoped, "scenario")
+    busiest = most_results(scoped, "scenario")
+    first = scenarios.index(busiest) if busiest is not None else 0
+    scenario = st.sidebar.selectbox("Scenario", scenarios, index=first, key="rec_scenario")
     scoped = scoped[scoped["scenario"] == scenario]
     p99 = scoped["latency_p99_ms"].dropna()
     top = float(p99.max()) if len(p99) else 1.0
@@ -40,7 +36,7 @@ def _constraints(results: pd.DataFrame) -> Constraints:
     )
     machine = st.sidebar.selectbox("Machine", [ANY, *choices(scoped, "machine")], key="rec_machine")
     objective = st.sidebar.selectbox(
-        "Optimise", OBJECTIVES, format_func=OBJECTIVE_LABELS.__getitem__, key="rec_objective"
+        "Optimise", OBJECTIVES, format_func=objective_label, key="rec_objective"
     )
     return Constraints(
         workload, scenario, max_p99, ratio, None if machine == ANY else machine, objective
@@ -56,16 +52,19 @@ def render() -> None:
         st.info("No result has been measured yet.")
         return
     constraints = _constraints(results)
-    answer = recommend(results, constraints)
+    answer = recommend(cache.records(url).values(), constraints)
     st.caption("How it was chosen: " + "; ".join(answer.reasons) + ".")
     if answer.best is None:
         st.warning("No valid configuration meets these constraints: relax one of them.")
         return
-    best = answer.best
-    st.success(f"Best: **{best['entry']}**: {best['configuration']} (result {best['result_id']})")
+    best = answer.best.record
+    st.success(
+        f"Best: **{best.entry.label}**: {best.entry.configuration} (result {best.result_id})"
+    )
     st.markdown("\n".join(f"* {reason}" for reason in why(answer, constraints)))
-    rows = [r for r in (answer.best, answer.runner_up) if r is not None]
-    table = pd.DataFrame(rows).assign(rank=None, tied=False, pareto_rank=None, tie_size=0)
+    ids = [c.record.result_id for c in (answer.best, answer.runner_up) if c is not None]
+    rows = results.set_index("result_id").loc[ids].reset_index()
+    table = rows.assign(rank=None, tied=False, pareto_rank=None, tie_size=0)
     shown = display_table(table).drop(columns=["rank", "tie group", "Pareto rank"])
     st.dataframe(shown.assign(choice=["best", "runner-up"][: len(shown)]), hide_index=True)
 

@@ -51,9 +51,11 @@ def test_bad_field_names_file_and_field(tmp_path: Path, small_spec: MachineSpec)
 
 def test_missing_and_inconsistent_fields(tmp_path: Path, small_spec: MachineSpec) -> None:
     data = small_spec.to_dict()
-    del data["price_usd_per_hour"]
-    with pytest.raises(UserError, match="field 'price_usd_per_hour' is required"):
+    del data["cpu_model"]
+    with pytest.raises(UserError, match="field 'cpu_model' is required"):
         validate(MachineSpec, data, "x.yaml")
+    del data["price_usd_per_hour"]  # a price nobody gave is unknown, never 0
+    assert validate(MachineSpec, data | {"cpu_model": "x"}, "x.yaml").price_usd_per_hour is None
     with pytest.raises(UserError, match=r"cpu_threads \(1\) must be >= cpu_cores \(2\)"):
         validate(MachineSpec, small_spec.to_dict() | {"cpu_threads": 1}, "x.yaml")
     with pytest.raises(UserError, match="field 'id'"):

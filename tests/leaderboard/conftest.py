@@ -1,9 +1,9 @@
 """Fixtures of the leaderboard tests: a database seeded through the real Store API.
 
 Every figure stored here is made-up TEST DATA (built from formulas below), never a measurement.
-It is written the way the driver writes: submissions, queued runs claimed and finished with
-Measurement-shaped data, machines, rounds with a ranking, a reproduction, and a real Optuna
-study in the same database.
+It is written the way the driver writes: submissions, queued runs claimed and recorded as priced
+:class:`~tournament.results.Result` objects (``store.record_result``), machines, rounds with a
+ranking, a reproduction, and a real Optuna study in the same database.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tournament.measurement import Measurement
+from tournament.cost import priced
+from tournament.results import Artifact, Estimate, Pricing, Provenance, Quality, Result
 from tournament.rounds.lifecycle import close_round, create_round, open_round
 from tournament.rounds.spec import RoundSpec
 from tournament.schema import Submission
 from tournament.schema.submission import Quantization
-from tournament.store import Store
+from tournament.store import ResultRecord, Store
+from tournament.store.readonly import ReadOnlyStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +44,7 @@ class Seeded:
     reproduced_id: int
 
 
-def measurement(
+def result(
     p50_ms: float,
     *,
     scenario: str = "single-stream",
@@ -50,47 +52,53 @@ def measurement(
     quality: float = 0.98,
     reference: float = 0.984,
     power_source: str | None = "estimate-tdp",
-) -> Measurement:
-    """A made-up measurement whose figures follow from ``p50_ms`` (test data)."""
-    latencies = [p50_ms * (0.9 + 0.001 * i) for i in range(200)]
-    energy = 3.0 * sum(latencies) / 1000
-    return Measurement(
+) -> Result:
+    """A made-up result whose figures follow from ``p50_ms`` (test data), before pricing."""
+    latencies = tuple(p50_ms * (0.9 + 0.001 * i) for i in range(200))
+    duration = sum(latencies) / 1000
+    tput = 1000 * batch_size / p50_ms
+
+    def ms(value: float, low: float, high: float) -> Estimate:
+        return Estimate(value, low, high, unit="ms")
+
+    figures = {
+        "latency_p50_ms": ms(p50_ms, p50_ms * 0.98, p50_ms * 1.02),
+        "latency_p90_ms": ms(p50_ms * 1.05, p50_ms * 1.03, p50_ms * 1.07),
+        "latency_p99_ms": ms(p50_ms * 1.09, p50_ms * 1.08, p50_ms * 1.1),
+        "latency_mean_ms": ms(p50_ms, p50_ms * 0.99, p50_ms * 1.01),
+        "throughput_sps": Estimate(tput, 0.99 * tput, 1.01 * tput, unit="samples/s"),
+        "quality_ratio": Estimate(quality / reference, unit="ratio"),
+        "gflops_per_s": Estimate(0.17 / p50_ms, unit="GFLOP/s", provenance=Provenance.DERIVED),
+        "model_size_mb": Estimate(0.04, unit="MiB"),
+        "peak_rss_mb": Estimate(300.0, unit="MiB"),
+    }
+    if power_source:
+        energy = 3.0 * duration
+        estimated = {"provenance": Provenance.ESTIMATED, "method": f"{power_source} (test data)"}
+        figures |= {
+            "energy_j": Estimate(energy, unit="J", **estimated),
+            "energy_j_per_query": Estimate(energy / len(latencies), unit="J", **estimated),
+            "energy_j_per_sample": Estimate(
+                energy / len(latencies) / batch_size, unit="J", **estimated
+            ),
+            "avg_power_w": Estimate(3.0, unit="W", **estimated),
+        }
+    return Result(
         scenario=scenario,
         rules=RULES,
         batch_size=batch_size,
         queries=len(latencies),
         samples=len(latencies) * batch_size,
-        duration_s=sum(latencies) / 1000,
+        duration_s=duration,
         min_rules_met=True,
-        latency_p50_ms=p50_ms,
-        latency_p50_ci_ms=(p50_ms * 0.98, p50_ms * 1.02),
-        latency_p90_ms=p50_ms * 1.05,
-        latency_p90_ci_ms=(p50_ms * 1.03, p50_ms * 1.07),
-        latency_p99_ms=p50_ms * 1.09,
-        latency_p99_ci_ms=(p50_ms * 1.08, p50_ms * 1.1),
-        latency_mean_ms=p50_ms,
-        latency_mean_ci_ms=(p50_ms * 0.99, p50_ms * 1.01),
-        throughput_sps=1000 * batch_size / p50_ms,
-        throughput_ci_sps=(990 * batch_size / p50_ms, 1010 * batch_size / p50_ms),
-        quality=quality,
-        quality_metric="top1_accuracy",
-        reference_quality=reference,
-        target_ratio=0.99,
-        valid=quality >= 0.99 * reference,
+        quality=Quality(quality, "top1_accuracy", True, reference, 0.99, "top-1 accuracy"),
+        figures=figures,
         flops_per_sample=1.7e5,
-        gflops_per_s=0.17 / p50_ms,
-        model_size_mb=0.04,
-        peak_rss_mb=300.0,
-        artifact_sha256="ab" * 32,
-        artifact_details={"format": "onnx", "note": TEST_NOTE},
+        artifact=Artifact("ab" * 32, 41943, {"format": "onnx", "note": TEST_NOTE}),
         environment={"note": TEST_NOTE, "python": "3.11", "packages": {"torch": "2.13.0"}},
-        latencies_ms=latencies,
-        energy_j=energy if power_source else None,
-        energy_j_per_query=energy / len(latencies) if power_source else None,
-        energy_j_per_sample=energy / len(latencies) / batch_size if power_source else None,
-        avg_power_w=3.0 if power_source else None,
         power_source=power_source,
-        power_trace=[(0.0, 3.0), (0.1, 3.2), (0.2, 2.9)] if power_source else [],
+        latencies_ms=latencies,
+        power_trace=((0.0, 3.0), (0.1, 3.2), (0.2, 2.9)) if power_source else (),
         extra={"note": TEST_NOTE},
     )
 
@@ -172,7 +180,7 @@ def round_spec(name: str) -> RoundSpec:
         "throughput_sps": 0.0,
         "cost_usd_per_million": 1.0,
         "energy_j_per_query": 0.01,
-        "quality": 0.9,
+        "quality_ratio": 0.9,
     }
     rules = {"min_duration_s": 0.5, "min_queries": 100}
     return RoundSpec.model_validate(
@@ -215,24 +223,12 @@ def _submission(
     )
 
 
-def _measure(
-    store: Store, sub_id: int, scenario: str, m: Measurement, costs: dict[str, float | None]
-) -> int:
-    (run_id,) = store.queue_runs(scenario, RULES, submission_ids=[sub_id])
+def _measure(store: Store, sub_id: int, r: Result, price: float) -> int:
+    """Queue, claim and record one run of ``r``, priced as the driver prices it."""
+    (run_id,) = store.queue_runs(r.scenario, RULES, submission_ids=[sub_id])
     assert store.claim_run(run_id, worker="test-seed")
-    return store.finish_run(run_id, m, costs)
-
-
-def _costs(p50_ms: float, price: float, batch: int) -> dict[str, float | None]:
-    seconds_per_million = 1e6 * p50_ms / 1000 / batch
-    return {
-        "price_usd_per_hour": price,
-        "tariff_usd_per_kwh": 0.15,
-        "cost_usd_per_million": price * seconds_per_million / 3600,
-        "energy_cost_usd_per_million": 1e-6,
-        "peak_gflops": 294.4,
-        "roofline_fraction": 0.01,
-    }
+    pricing = Pricing(price, 0.15, 294.4, source=f"test price {price:g} USD/h")
+    return store.record_result(run_id, priced(r, pricing))
 
 
 def seed(url: str) -> Seeded:
@@ -249,8 +245,8 @@ def seed(url: str) -> Seeded:
             sub_id, _ = store.add_submission(
                 _submission(team, name, rt, q, batch, machine), round_name=rnd
             )
-            m = measurement(p50, scenario=scenario, batch_size=batch, quality=quality)
-            ids.append(_measure(store, sub_id, scenario, m, _costs(p50, prices[machine], batch)))
+            r = result(p50, scenario=scenario, batch_size=batch, quality=quality)
+            ids.append(_measure(store, sub_id, r, prices[machine]))
         sub_id, _ = store.add_submission(
             _submission(
                 "delta",
@@ -264,8 +260,8 @@ def seed(url: str) -> Seeded:
             ),
             round_name="r1",
         )
-        m = measurement(6.2, quality=0.9999, reference=1.0, power_source=None)
-        ids.append(_measure(store, sub_id, "single-stream", m, _costs(6.2, 0.5, 1)))
+        r = result(6.2, quality=0.9999, reference=1.0, power_source=None)
+        ids.append(_measure(store, sub_id, r, 0.5))
         ids.extend(_search_entries(store, url))
         close_round(store, "r1")  # computes and stores the official ranking
         reproduced = ids[0]
@@ -309,8 +305,8 @@ def _search_entries(store: Store, url: str) -> list[int]:
         sub_id, _ = store.add_submission(
             sub, origin="search", study_name=STUDY, trial_number=trial.number
         )
-        m = measurement(p50, batch_size=batch, quality=quality)
-        ids.append(_measure(store, sub_id, "single-stream", m, _costs(p50, 0.5, batch)))
+        r = result(p50, batch_size=batch, quality=quality)
+        ids.append(_measure(store, sub_id, r, 0.5))
     return ids
 
 
@@ -344,16 +340,20 @@ def use_db(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture(scope="session")
-def results(seeded: Seeded) -> pd.DataFrame:
-    """The seeded results as the app loads them."""
-    from leaderboard.data.queries import results_frame
-    from leaderboard.data.source import open_read_only
+def records(seeded: Seeded) -> dict[int, ResultRecord]:
+    """The seeded results as the app loads them: frozen records by id, oldest first."""
+    from leaderboard.data.queries import load_records
 
-    engine = open_read_only(seeded.url)
-    try:
-        return results_frame(engine)
-    finally:
-        engine.dispose()
+    with ReadOnlyStore(seeded.url) as store:
+        return load_records(store)
+
+
+@pytest.fixture(scope="session")
+def results(records: dict[int, ResultRecord]) -> pd.DataFrame:
+    """The seeded results frame as the app loads it."""
+    from leaderboard.data.queries import results_frame
+
+    return results_frame(records.values())
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,31 +52,44 @@ def test_new_results_appear_on_the_next_rerun(app: Any, seeded_copy: Any) -> Non
     assert len(at.dataframe[0].value) == 17
     at.run()
     assert len(at.dataframe[0].value) == 17
-    with Store(seeded_copy.url) as store:  # the driver records one more result
-        (run_id,) = store.queue_runs("offline", {"x": 1}, submission_ids=[1])
+    with Store(seeded_copy.url) as store:  # the driver records one more result (outside rounds)
+        search_entry = seeded_copy.result_ids[-1]
+        old = store.result(search_entry)
+        (run_id,) = store.queue_runs("offline", {"x": 1}, submission_ids=[old.entry.submission_id])
         assert store.claim_run(run_id, worker="test")
-        row = store.result(1)
-        measurement = {k: row[k] for k in _measurement_keys()} | _ci(row)
-        measurement.update(scenario="offline", latencies_ms=[], power_trace=[])
-        store.finish_run(run_id, measurement)
+        store.record_result(run_id, replace(old.result, scenario="offline"))
     at.run()
     assert len(at.dataframe[0].value) == 18
 
 
-def _measurement_keys() -> list[str]:
-    from dataclasses import fields
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        (b"not a database at all, just text", "file is not a database"),
+        (b"SQLite format 3\x00" + b"\x00" * 200, "could not be read"),
+    ],
+)
+def test_a_file_that_is_not_a_database_is_one_sentence(
+    app: Any, tmp_path: Path, content: bytes, sentence: str
+) -> None:
+    path = tmp_path / "tourney.db"
+    path.write_bytes(content)
+    at = app(f"sqlite:///{path}")
+    for page in PAGES:
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, page
+        (error,) = at.error
+        assert str(error.value).startswith(f"database file {path}") and sentence in error.value
+    assert path.read_bytes() == content
 
-    from tournament.measurement import Measurement
 
-    return [f.name for f in fields(Measurement) if "ci_" not in f.name and f.name != "latencies_ms"]
-
-
-def _ci(row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for name in ("latency_p50", "latency_p90", "latency_p99", "latency_mean"):
-        out[f"{name}_ci_ms"] = (row[f"{name}_ci_low_ms"], row[f"{name}_ci_high_ms"])
-    out["throughput_ci_sps"] = (row["throughput_ci_low_sps"], row["throughput_ci_high_sps"])
-    return out
+def test_a_damaged_database_is_one_sentence(app: Any, seeded: Any, tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    data = seeded.path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])  # truncated: the tables' pages are gone
+    at = app(f"sqlite:///{path}", "leaderboard")
+    assert not at.exception
+    assert "could not be read as an SQLite database" in at.error[0].value
 
 
 @pytest.mark.parametrize("password", ["s3cret"])
@@ -84,3 +98,18 @@ def test_the_sidebar_names_the_database_without_its_password(password: str) -> N
 
     shown = safe_url(f"postgresql+psycopg://tourney:{password}@db.example/tourney")
     assert password not in shown and "db.example" in shown
+
+
+def test_page_scripts_have_no_bare_strings_but_their_docstring() -> None:
+    """Streamlit draws every bare string of a page script ("magic"): docstrings of constants
+    would appear on the page."""
+    import ast
+
+    views = Path(__file__).resolve().parents[2] / "leaderboard" / "views"
+    found = [
+        f"{path.name}:{node.lineno}"
+        for path in sorted(views.glob("*.py"))
+        for node in ast.parse(path.read_text()).body[1:]
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    ]
+    assert not found

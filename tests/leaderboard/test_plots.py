@@ -19,7 +19,7 @@ def digits(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_pareto_figure_traces(digits: pd.DataFrame) -> None:
-    data = pareto_data(digits, "latency_p99_ms", "throughput_sps", color="quality")
+    data = pareto_data(digits, "latency_p99_ms", "throughput_sps", color="quality_ratio")
     fig = plots.pareto_figure(data, log_x=True)
     invalid, valid, line, front = fig.data
     assert len(invalid.x) == 2 and invalid.marker.color == plots.GREY
@@ -28,7 +28,7 @@ def test_pareto_figure_traces(digits: pd.DataFrame) -> None:
     assert list(front.customdata) == data.frontier.result_ids
     assert "2 points" in line.name
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "linear"
-    assert fig.layout.xaxis.title.text == "latency p99 (ms)"
+    assert fig.layout.xaxis.title.text == "p99 latency (ms/query)"
     assert "alpha/ort-int8" in "".join(valid.text)
 
 

@@ -1,5 +1,7 @@
 """A test-only workload plugin that injects faults, loaded through ``TOURNEY_PLUGINS``.
 
+Importing it registers ``faulty-tiny`` at run time (:func:`tournament.workloads.register`).
+
 Variants (the model is a tiny real MLP; the fault happens inside ``forward``):
 
 * ``ok``          no fault;
@@ -25,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-import workloads
-from workloads.base import EvalSet, Feed, QualityMetric, Workload
+from tournament import workloads
+from tournament.workloads import EvalSet, Feed, QualityMetric, Workload
 
 N_IN, N_OUT, N_EVAL = 16, 4, 64
 _HELD: list[np.ndarray] = []

@@ -48,14 +48,14 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The fault plugin loaded here and in every worker; yields its marker folder."""
-    import workloads
+    from tournament import plugins, workloads
 
     fault_dir = tmp_path_factory.mktemp("faults")
     added = fault_env(fault_dir)
     saved = {key: os.environ.get(key) for key in added}
     os.environ.update(added)
     sys.path.insert(0, str(PLUGINS))
-    workloads._load_plugins.cache_clear()
+    plugins.refresh()
     yield fault_dir
     sys.path.remove(str(PLUGINS))
     for key, value in saved.items():
@@ -63,7 +63,7 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    workloads._load_plugins.cache_clear()
+    plugins.refresh()
     workloads.unregister("faulty-tiny")
     sys.modules.pop("tourney_faults", None)
 

@@ -53,7 +53,7 @@ def test_killed_driver_resumes_without_duplicates() -> None:
     assert "done: 2, failed: 0" in resumed.stdout
     runs = store.runs()
     assert [run["status"] for run in runs] == ["done"] * 3
-    assert sorted(r["run_id"] for r in store.results()) == sorted(run["id"] for run in runs)
+    assert sorted(r.run_id for r in store.results()) == sorted(run["id"] for run in runs)
     assert store.counts()["results"] == 3
     record_figures("faults-driver-killed", {"injected": 1, "results": 3, "duplicates": 0,
                                             "rows_lost": 0})  # fmt: skip

@@ -65,7 +65,7 @@ def test_raise_timeout_and_sigkill_are_recorded_and_the_rest_finishes(
     assert (runs[late]["status"], runs[late]["attempts"]) == ("failed", 1)
     assert "time limit exceeded" in runs[late]["error"]
     assert (runs[killed]["status"], runs[killed]["attempts"]) == ("done", 2)
-    assert sorted(r["run_id"] for r in store.results()) == [ok, killed]
+    assert sorted(r.run_id for r in store.results()) == [ok, killed]
     assert store.counts()["results"] == 2
     record_figures("faults-runs", {"injected": 3, "recorded": 3, "duplicated_results": 0,
                                    "runs_finished": len(runs)})  # fmt: skip
@@ -88,12 +88,12 @@ def test_disk_full_while_writing_a_result(full_disk: FullDisk) -> None:
     assert "database or disk is full" in summary.failed[big]
     (intact,) = store.results()
     run = store.run(big)
-    assert (run["status"], intact["run_id"]) == ("failed", before)
+    assert (run["status"], intact.run_id) == ("failed", before)
     again = [run["submission_id"]]
     assert store.queue_runs("single-stream", big_rules, submission_ids=again, requeue_failed=True)
     assert drive(store).done == [big]
-    assert sorted(r["run_id"] for r in store.results()) == [before, big]
-    assert {r["result_id"]: r for r in store.results()}[intact["result_id"]] == intact
+    assert sorted(r.run_id for r in store.results()) == [before, big]
+    assert {r.result_id: r for r in store.results()}[intact.result_id] == intact
     assert full_disk.integrity(store) == "ok"
     record_figures(
         "faults-disk-full",
@@ -120,4 +120,4 @@ def test_run_over_its_memory_limit() -> None:
     assert "memory limit exceeded" in summary.failed[hog]
     run = store.run(hog)
     assert (run["status"], run["attempts"]) == ("failed", 1)
-    assert [r["run_id"] for r in store.results()] == [fine]
+    assert [r.run_id for r in store.results()] == [fine]

@@ -22,7 +22,7 @@ def _same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
 
 
 def test_class_attributes_and_registry() -> None:
-    import workloads
+    from tournament import workloads
 
     w = workloads.get("digits-cnn")
     assert isinstance(w, DigitsCNN)
@@ -33,7 +33,8 @@ def test_class_attributes_and_registry() -> None:
 
 def test_import_and_instantiation_do_not_load_heavy_libraries() -> None:
     code = (
-        "import sys, workloads\n"
+        "import sys\n"
+        "from tournament import workloads\n"
         "for name in workloads.names(): workloads.get(name).variants\n"
         "print(sorted(m for m in ('torch', 'sklearn', 'transformers') if m in sys.modules))\n"
     )

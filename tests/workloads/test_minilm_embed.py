@@ -14,7 +14,7 @@ from workloads.minilm_embed import MiniLMEmbed, model_dir
 
 
 def test_class_attributes_and_registry() -> None:
-    import workloads
+    from tournament import workloads
 
     w = workloads.get("minilm-embed")
     assert isinstance(w, MiniLMEmbed)

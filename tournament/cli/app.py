@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -16,10 +17,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Piped output (files, CI logs) gets wide lines instead of 80 columns of folded table cells.
-# emoji=False: user text such as ":gem:" is printed as written, never turned into an emoji.
-console = Console(width=None if sys.stdout.isatty() else 200, emoji=False)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, emoji=False)
+# Piped output (files, CI logs) gets wide lines instead of 80 columns of folded table cells,
+# unless COLUMNS says how wide. emoji=False: user text such as ":gem:" is printed as written,
+# never turned into an emoji.
+_SIZED = "COLUMNS" in os.environ
+console = Console(width=None if sys.stdout.isatty() or _SIZED else 200, emoji=False)
+err_console = Console(
+    stderr=True, width=None if sys.stderr.isatty() or _SIZED else 200, emoji=False
+)
 
 
 def fail(problems: list[str], code: int = 2) -> None:
@@ -35,6 +40,7 @@ def _register() -> None:
         demo,
         leaderboard,
         machines,
+        plugins,
         results,
         rounds,
         runs,
@@ -53,6 +59,7 @@ def _register() -> None:
     leaderboard.register(app)
     search.register(app)
     db.register(app)
+    plugins.register(app)
 
 
 def main() -> None:

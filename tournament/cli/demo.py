@@ -25,10 +25,9 @@ def demo_cmd(
     backend: str = typer.Option("ray", help="ray (embedded local cluster) or local."),
 ) -> None:
     """Play a demo round: register this machine, enter the examples, measure, rank, close."""
-    from hardware.detect import detect_local
     from tournament.cli.results import results_cmd
     from tournament.config import db_url
-    from tournament.machines import register
+    from tournament.machines import register, source
     from tournament.rounds.load import load_round_spec
     from tournament.rounds.play import play_round
     from tournament.schema.validate import load_submission
@@ -36,7 +35,7 @@ def demo_cmd(
 
     store = Store()
     if store.machine("local") is None:
-        register(store, detect_local("local", price_usd_per_hour=DEMO_PRICE_USD_PER_HOUR))
+        register(store, source().detect("local", price_usd_per_hour=DEMO_PRICE_USD_PER_HOUR))
         console.print(
             f"registered this machine as 'local' at an assumed {DEMO_PRICE_USD_PER_HOUR} USD/h"
         )

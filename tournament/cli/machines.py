@@ -23,9 +23,11 @@ def detect_cmd(
     """Print this machine's spec as YAML (CPU model, cores, flags, memory, GPUs, peak FLOP/s)."""
     import yaml
 
-    from hardware.detect import detect_local
+    from tournament.machines import source
 
-    spec = detect_local(machine_id, instance_type=instance_type, price_usd_per_hour=price_per_hour)
+    spec = source().detect(
+        machine_id, instance_type=instance_type, price_usd_per_hour=price_per_hour
+    )
     typer.echo(yaml.safe_dump(spec.to_dict(), sort_keys=False))
 
 
@@ -40,24 +42,24 @@ def register_cmd(
     ),
 ) -> None:
     """Register machines from YAML files, or this machine with --detect."""
-    from hardware.detect import detect_local
-    from hardware.machine import load_machine
-    from tournament.machines import register
+    from tournament.machines import register, source
     from tournament.store import Store
 
     if not files and not detect:
         fail(["machines register: give machine YAML files or --detect."])
-    specs = [load_machine(p) for p in files or []]
+    specs = [source().load(p) for p in files or []]
     if detect:
         specs.append(
-            detect_local(machine_id, instance_type=instance_type, price_usd_per_hour=price_per_hour)
+            source().detect(
+                machine_id, instance_type=instance_type, price_usd_per_hour=price_per_hour
+            )
         )
     store = Store()
     for spec in specs:
         new = register(store, spec)
         console.print(
             f"machine {spec.id}: {'registered' if new else 'updated'} "
-            f"({spec.cpu_model}, {spec.price_usd_per_hour:g} USD/h)",
+            f"({spec.cpu_model}, {_price(spec.price_usd_per_hour)})",
             markup=False,
         )
 
@@ -87,7 +89,7 @@ def list_cmd() -> None:
             str(spec.get("cpu_threads", "?")),
             f"{spec.get('memory_gb', 0):.1f}",
             ", ".join(g["name"] for g in spec.get("gpus", [])) or "-",
-            f"{row['price_usd_per_hour']:g}",
+            _price(row["price_usd_per_hour"]),
             f"{row['tariff_usd_per_kwh']:g}",
             f"{spec.get('peak_gflops', {}).get('fp32', 0):.0f}",
         )
@@ -101,3 +103,8 @@ def remove_cmd(machine_id: str = typer.Argument(..., help="Machine id.")) -> Non
 
     Store().delete_machine(machine_id)
     console.print(f"machine {machine_id}: removed")
+
+
+def _price(price: float | None) -> str:
+    """A price per hour as a reader should see it; unknown when nobody gave one."""
+    return "price unknown" if price is None else f"{price:g} USD/h"

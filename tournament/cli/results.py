@@ -1,137 +1,153 @@
-"""``tourney results``: stored results as a table, CSV or JSON."""
+"""``tourney results``: stored results as a table, CSV or JSON.
+
+Every column comes from the store's flat form (:func:`~tournament.store.records.flat_row`,
+itself derived from the metric table): the CSV holds all of :data:`FLAT_COLUMNS`, the table a
+few identity columns and :data:`TABLE_METRICS`, the JSON every figure with its interval, unit,
+provenance and method. An unknown figure is ``—`` in the table, empty in the CSV and ``null``
+in the JSON, never 0.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from tournament.cli.app import console, fail
+from tournament.results import METRICS, Estimate, Provenance, metric
+from tournament.store.records import FLAT_COLUMNS, IDENTITY_COLUMNS, ResultRecord, flat_row
 
-JSON_KEYS = (
-    "result_id",
-    "team",
-    "name",
-    "workload",
-    "variant",
-    "runtime",
-    "quantization",
-    "batch_size",
-    "scenario",
-    "machine",
-    "round_name",
-    "origin",
+TABLE_METRICS = (
     "latency_p50_ms",
-    "latency_p50_ci_low_ms",
-    "latency_p50_ci_high_ms",
-    "latency_p90_ms",
-    "latency_p90_ci_low_ms",
-    "latency_p90_ci_high_ms",
     "latency_p99_ms",
-    "latency_p99_ci_low_ms",
-    "latency_p99_ci_high_ms",
     "throughput_sps",
-    "throughput_ci_low_sps",
-    "throughput_ci_high_sps",
-    "quality",
-    "quality_metric",
-    "reference_quality",
-    "target_ratio",
-    "valid",
-    "gflops_per_s",
-    "model_size_mb",
-    "peak_rss_mb",
-    "energy_j_per_query",
-    "avg_power_w",
-    "power_source",
+    "energy_j_per_sample",
     "cost_usd_per_million",
-    "energy_cost_usd_per_million",
-    "price_usd_per_hour",
-    "roofline_fraction",
-    "artifact_sha256",
-    "config_hash",
-    "queries",
-    "duration_s",
-    "min_rules_met",
-    "created_at",
 )
+"""The metrics the table shows (every metric is in the CSV and the JSON)."""
+ESTIMATED_MARK = "≈"
 
 
-def _ci(row: dict[str, Any], key: str, unit: str) -> str:
-    lo, hi = row.get(f"{key}_ci_low_{unit}"), row.get(f"{key}_ci_high_{unit}")
-    value = row.get(f"{key}_{unit}")
-    if value is None:
-        return "-"
-    return (
-        f"{value:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None and hi is not None else f"{value:.3f}"
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _figure_json(estimate: Estimate | None) -> dict[str, Any] | None:
+    if estimate is None:
+        return None
+    return {
+        "value": estimate.value,
+        "low": estimate.ci_low,
+        "high": estimate.ci_high,
+        "interval": estimate.interval.value if estimate.interval else None,
+        "unit": estimate.unit,
+        "provenance": estimate.provenance.value,
+        "method": estimate.method,
+    }
+
+
+def record_json(record: ResultRecord) -> dict[str, Any]:
+    """One result as JSON: the identity columns of :func:`flat_row`, its rules and pricing,
+    and every metric of the metric table (``null`` when unknown)."""
+    row = flat_row(record)
+    result = record.result
+    data: dict[str, Any] = {k: _plain(row[k]) for k in IDENTITY_COLUMNS}
+    data["invalid_reasons"] = result.invalid_reasons()
+    data["shared_with"] = [other.label for other in record.shared_with]
+    data["rules"] = dict(result.rules)
+    data["pricing"] = result.pricing.to_dict() if result.pricing else None
+    data["artifact_sha256"] = result.artifact.sha256
+    data["figures"] = {m.name: _figure_json(result.figure(m.name)) for m in METRICS}
+    return data
+
+
+def _figure_cell(estimate: Estimate | None, name: str) -> Text:
+    m = metric(name)
+    if estimate is None:
+        return Text(m.format(None), style="dim")
+    mark = ESTIMATED_MARK if estimate.provenance is Provenance.ESTIMATED else ""
+    text = Text(mark + m.format(estimate.value))
+    if estimate.has_interval:
+        low, high = estimate.bounds()
+        text.append(f"\n[{m.format(low)}, {m.format(high)}]", style="dim")
+    return text
+
+
+def _entry_cell(row: dict[str, Any]) -> Text:
+    text = Text(row["entry"], style="bold")
+    if row.get("shared_with"):
+        text.append(f" (shared with {row['shared_with']})", style="dim")
+    text.append(f"\n{row['configuration']}")
+    text.append(f"\n{row['scenario']}", style="cyan")
+    return text
+
+
+def _quality_cell(row: dict[str, Any]) -> Text:
+    text = Text(f"{row['quality']:.4g}")
+    text.append(f"\nref {row['reference_quality']:.4g}", style="dim")
+    return text
+
+
+def _validity_cell(row: dict[str, Any]) -> Text:
+    return Text("VALID", style="green") if row["valid"] else Text("INVALID", style="red")
+
+
+def results_table(records: Sequence[ResultRecord], *, title: str = "") -> Table:
+    """The narrow table: identity, quality, validity and :data:`TABLE_METRICS`."""
+    table = Table(
+        title=title or f"{len(records)} results",
+        caption=Text(_caption(records), justify="left"),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
     )
-
-
-def _table(rows: list[dict[str, Any]]) -> Table:
-    table = Table(title=f"{len(rows)} results")
-    for col in (
-        "id",
-        "team/name",
-        "configuration",
-        "scenario",
-        "machine",
-        "p50 ms [95% CI]",
-        "p99 ms [95% CI]",
-        "samples/s",
-        "quality (fp32 ref)",
-        "gate",
-        "J/query (source)",
-        "$/M queries",
-    ):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        energy = r.get("energy_j_per_query")
-        cost = r.get("cost_usd_per_million")
+    table.add_column("id")
+    table.add_column("entry, configuration, scenario", overflow="fold")
+    table.add_column("quality")
+    table.add_column("valid")
+    for name in TABLE_METRICS:
+        table.add_column(metric(name).label, overflow="fold", justify="right", max_width=11)
+    for record in records:
+        row = flat_row(record)
         table.add_row(
-            str(r["result_id"]),
-            f"{r['team']}/{r['name']}",
-            f"{r['workload']}/{r['variant']} {r['runtime']} {r['quantization']} b{r['batch_size']}",
-            r["scenario"],
-            r["machine"],
-            _ci(r, "latency_p50", "ms"),
-            _ci(r, "latency_p99", "ms"),
-            f"{r['throughput_sps']:.1f}",
-            f"{r['quality']:.4f} ({r['reference_quality']:.4f})",
-            "[green]VALID[/]" if r["valid"] else "[red]INVALID[/]",
-            f"{energy:.4g} ({r.get('power_source')})" if energy is not None else "-",
-            f"{cost:.4g}" if cost is not None else "-",
+            str(row["result_id"]),
+            _entry_cell(row),
+            _quality_cell(row),
+            _validity_cell(row),
+            *(_figure_cell(record.figure(name), name) for name in TABLE_METRICS),
         )
     return table
 
 
-def _jsonable(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+def _caption(records: Sequence[ResultRecord]) -> str:
+    lines = [
+        f"[low, high]: 95 % interval; {ESTIMATED_MARK}: estimated, not measured "
+        "(--format json gives the method); —: unknown; quality: the workload's metric and its "
+        "fp32 reference"
+    ]
+    lines += [
+        f"#{r.result_id} invalid: {'; '.join(r.result.invalid_reasons())}"
+        for r in records
+        if not r.valid
+    ]
+    return "\n".join(lines)
 
 
-def reprice(store: Any, rows: list[dict[str, Any]], prices: Path) -> list[dict[str, Any]]:
-    """Rows with costs recomputed from their stored inputs under a price table."""
-    from hardware.prices import load_price_table
-    from tournament.store.results import COST_FIELDS
+def reprice(store: Any, records: list[ResultRecord], prices: Path) -> list[ResultRecord]:
+    """``records`` with costs recomputed under the price table ``prices`` (nothing written)."""
+    from tournament.cost.prices import load_price_table
+    from tournament.rounds.standings import repriced
 
-    table = load_price_table(prices)
-    specs = {m["id"]: {**m["spec"], "id": m["id"]} for m in store.machines()}
-    out = []
-    for row in rows:
-        spec = specs.get(row["machine"]) or {
-            "id": row["machine"],
-            "price_usd_per_hour": row.get("price_usd_per_hour") or 0.0,
-            "tariff_usd_per_kwh": row.get("tariff_usd_per_kwh") or 0.0,
-        }
-        costs = table.costs_for(row, spec)
-        out.append({**row, **{k: v for k, v in costs.items() if k in COST_FIELDS}})
-    return out
+    return repriced(store, records, load_price_table(prices))
 
 
 def results_cmd(
@@ -140,20 +156,23 @@ def results_cmd(
     scenario: str | None = typer.Option(None, help="Only this scenario."),
     machine: str | None = typer.Option(None, help="Only this machine."),
     round_name: str | None = typer.Option(None, "--round", help="Only this round."),
-    valid_only: bool = typer.Option(False, "--valid", help="Only results that pass the gate."),
+    valid_only: bool = typer.Option(
+        False, "--valid", help="Only valid results (minimum rules, accuracy gate, scenario rule)."
+    ),
     prices: Path | None = typer.Option(
         None,
         "--prices",
-        help="Price table YAML: recompute costs from stored inputs without re-measuring.",
+        help="Price table YAML: recompute costs from stored figures without re-measuring.",
     ),
 ) -> None:
-    """Show stored results: latency percentiles with 95% CIs, throughput, quality, gate, cost."""
+    """Show stored results: latencies and throughput with 95% intervals, quality, validity,
+    energy and cost (every figure with --format csv or json)."""
     from tournament.store import Store
 
     if fmt not in {"table", "csv", "json"}:
         fail([f"format: expected table, csv or json, got {fmt!r}."])
     store = Store()
-    rows = store.results(
+    records = store.results(
         workload=workload,
         scenario=scenario,
         machine=machine,
@@ -161,17 +180,16 @@ def results_cmd(
         valid=True if valid_only else None,
     )
     if prices is not None:
-        rows = reprice(store, rows, prices)
-    out = [{k: _jsonable(r.get(k)) for k in JSON_KEYS} for r in rows]
+        records = reprice(store, records, prices)
     if fmt == "json":
-        json.dump(out, sys.stdout, indent=2)
+        json.dump([record_json(r) for r in records], sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(JSON_KEYS))
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(FLAT_COLUMNS))
         writer.writeheader()
-        writer.writerows(out)
+        writer.writerows({k: _plain(v) for k, v in flat_row(r).items()} for r in records)
     else:
-        console.print(_table(rows))
+        console.print(results_table(records))
 
 
 def register(app: typer.Typer) -> None:

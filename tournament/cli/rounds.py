@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from tournament.cli.app import console, fail
+
+if TYPE_CHECKING:
+    from tournament.results import Estimate, Metric
+    from tournament.rounds.recommend import Candidate
 
 round_app = typer.Typer(
     help="Tournament rounds: create, open, run, close, rank.", no_args_is_help=True
@@ -70,6 +74,7 @@ def submit_cmd(
     files: list[Path] = typer.Argument(..., help="Submission files."),
 ) -> None:
     """Enter submissions in an open round (all or nothing; resubmitting is idempotent)."""
+    from tournament.cli.submissions import entry_identity_problems, sharing_note
     from tournament.errors import UserError
     from tournament.rounds import require_round, submit_to_round
     from tournament.rounds.entries import check_entry
@@ -86,13 +91,16 @@ def submit_cmd(
             subs.append((path, sub))
         except UserError as exc:
             problems += exc.problems
+    if not problems:
+        problems = entry_identity_problems(store, name, subs)
     if problems:
         fail(problems)
     for path, sub in subs:
         sub_id, created = submit_to_round(store, name, sub, source_file=str(path))
+        shared = sharing_note(store, name, sub_id, sub.config_hash)
         _echo(
             f"{path}: {'entered' if created else 'already entered'} in round {name} as "
-            f"#{sub_id} (config {sub.config_hash[:12]})"
+            f"#{sub_id} (config {sub.config_hash[:12]}{shared})"
         )
 
 
@@ -188,15 +196,18 @@ def _when(value: Any) -> str:
 
 
 def _ranking_table(group: dict[str, Any]) -> Table:
+    from tournament.results import metric
+
+    primary = metric(group["primary"])
     table = Table(
         title=f"{group['frontier']} (target {group['target_ratio']:g} x reference; "
-        f"by {group['primary']})"
+        f"by {primary.label})"
     )
     for col in (
         "rank",
         "entry",
         "configuration",
-        f"{group['primary']} [95% CI]",
+        f"{primary.label} [95% CI]",
         "pareto",
         "gate",
         "result",
@@ -204,9 +215,9 @@ def _ranking_table(group: dict[str, Any]) -> Table:
         table.add_column(col, overflow="fold")
     for e in group["entries"]:
         rank = "-" if e["rank"] is None else f"{e['rank']}{'=' if e['tied'] else ''}"
-        value = "-" if e["value"] is None else f"{e['value']:.4g}"
+        value = primary.format(e["value"])
         if e["ci_low"] is not None and e["ci_high"] is not None:
-            value += f" [{e['ci_low']:.4g}, {e['ci_high']:.4g}]"
+            value += f" [{primary.format(e['ci_low'])}, {primary.format(e['ci_high'])}]"
         _add_row(
             table,
             rank,
@@ -372,19 +383,30 @@ def recommend_cmd(
         _echo(f"runner-up ({verdict}): " + _evidence(answer.runner_up, answer.metric))
 
 
-def _evidence(row: dict[str, Any], metric: str) -> str:
-    from tournament.ranking.table import ci_of
+def _evidence(candidate: Candidate, name: str) -> str:
+    from tournament.results import metric
 
-    low, high = ci_of(row, metric)
-    ci = f" [{low:.4g}, {high:.4g}]" if low is not None and high is not None else ""
+    record = candidate.record
+    entry = record.entry
+    quality = record.result.quality
     return (
-        f"{row['team']}/{row['name']} ({row['workload']}/{row['variant']} {row['runtime']} "
-        f"{row['quantization']} b{row['batch_size']}, {row['scenario']}, {row['machine']}): "
-        f"{metric} {row[metric]:.4g}{ci}, p99 {row['latency_p99_ms']:.4g} ms "
-        f"[{row['latency_p99_ci_low_ms']:.4g}, {row['latency_p99_ci_high_ms']:.4g}], "
-        f"quality {row['quality']:.4f} (reference {row['reference_quality']:.4f}); "
-        f"result #{row['result_id']} (median of {row.get('results', 1)} of this configuration)"
+        f"{entry.label} ({entry.configuration}, {record.scenario}): "
+        f"{_estimate(record.figure(name), metric(name))}, "
+        f"p99 {_estimate(record.figure('latency_p99_ms'), metric('latency_p99_ms'))}, "
+        f"{quality.label or quality.metric} {quality.value:.4f} "
+        f"(reference {quality.reference:.4f}); "
+        f"result #{record.result_id} (median of {candidate.results} of this configuration)"
     )
+
+
+def _estimate(estimate: Estimate | None, m: Metric) -> str:
+    """``label value [low, high]`` of a figure (``—`` when unknown)."""
+    if estimate is None:
+        return f"{m.label} {m.format(None)}"
+    text = f"{m.label} {m.format(estimate.value)}"
+    if estimate.has_interval:
+        text += f" [{m.format(estimate.ci_low)}, {m.format(estimate.ci_high)}]"
+    return text
 
 
 def export_cmd(

@@ -88,8 +88,11 @@ def run_cmd(
             "server_find_peak": find_peak or None,
         },
     )
-    if scenario == "server" and not rules.get("server_target_qps") and not find_peak:
-        fail(["rules.server_target_qps: the server scenario needs --target-qps or --find-peak."])
+    from tournament.harness import Rules
+
+    problems = harness.get(scenario).check(Rules.model_validate(rules))
+    if problems:
+        fail(problems)
     store = Store()
     if round_name:
         from tournament.rounds.run import run_round

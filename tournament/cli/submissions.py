@@ -21,9 +21,8 @@ def known_machines() -> list[str]:
 
 def workloads_cmd() -> None:
     """List workloads, variants, metrics, runtimes and the quantizations each runtime can do."""
-    import workloads
-    from tournament import runtimes
-    from tournament.schema import QuantizationOptions, RuntimeOptions
+    from tournament import runtimes, workloads
+    from tournament.schema import QuantizationOptions
     from tournament.schema.submission import Quantization
 
     table = Table(title="Workloads")
@@ -46,7 +45,7 @@ def workloads_cmd() -> None:
         rt = runtimes.get(rt_name)
         cells = []
         for q in Quantization:
-            ok = not rt.check(q, RuntimeOptions(), QuantizationOptions())
+            ok = not rt.check(q, rt.options_model(), QuantizationOptions())
             cells.append("yes" if ok else "-")
         matrix.add_row(rt_name, *cells)
     console.print(matrix)
@@ -87,11 +86,31 @@ def round_entry_problems(store: Any, round_name: str, subs: list[tuple[Path, Any
     return [f"{display_path(path)}: {p}" for path, sub in subs for p in check_entry(spec, sub)]
 
 
+def entry_identity_problems(store: Any, round_name: str, subs: list[tuple[Path, Any]]) -> list[str]:
+    """Why any of ``subs`` may not be entered: a name its team uses for another configuration,
+    or a configuration its team entered under another name (stored or among ``subs``)."""
+    from tournament.schema.validate import display_path
+
+    found = store.entry_problems([sub for _, sub in subs], round_name=round_name)
+    return [f"{display_path(path)}: {p}" for (path, _), p in zip(subs, found, strict=True) if p]
+
+
+def sharing_note(store: Any, round_name: str, sub_id: int, config_hash: str) -> str:
+    """``; measured once for it and team/name #id, ...`` when other entries share the
+    configuration, else ""."""
+    others = [
+        f"{s['team']}/{s['name']} #{s['id']}"
+        for s in store.submissions(round_name=round_name)
+        if s["config_hash"] == config_hash and s["id"] != sub_id
+    ]
+    return f"; measured once for it and {', '.join(others)}" if others else ""
+
+
 def submit_cmd(
     files: list[Path] = typer.Argument(..., help="Submission files (YAML or JSON)."),
     round_name: str = typer.Option("", "--round", help="Enter the submissions into this round."),
 ) -> None:
-    """Validate and store submissions (all or nothing); resubmitting is idempotent."""
+    """Validate and store submissions (all or nothing); resubmitting a file is idempotent."""
     from tournament.schema.validate import display_path, load_submission
     from tournament.store import Store
 
@@ -105,6 +124,8 @@ def submit_cmd(
     store = Store()
     if round_name and not problems:
         problems = round_entry_problems(store, round_name, subs)
+    if not problems:
+        problems = entry_identity_problems(store, round_name, subs)
     if problems:
         fail(problems)
     for path, sub in subs:
@@ -115,8 +136,9 @@ def submit_cmd(
         else:
             sub_id, created = store.add_submission(sub, source_file=str(path))
         state = "submitted" if created else "already submitted"
+        shared = sharing_note(store, round_name, sub_id, sub.config_hash)
         console.print(
-            f"{display_path(path)}: {state} as #{sub_id} (config {sub.config_hash[:12]})",
+            f"{display_path(path)}: {state} as #{sub_id} (config {sub.config_hash[:12]}{shared})",
             markup=False,
             highlight=False,
         )

@@ -33,7 +33,7 @@ def ray_start_command(
     block: bool,
 ) -> list[str]:
     """The ``ray start`` command line for a head (no address) or a worker node."""
-    from hardware.machine import NAME_PATTERN
+    from tournament.schema.submission import NAME_PATTERN
 
     if not re.fullmatch(NAME_PATTERN, machine):
         fail([f"machine: expected 1-64 letters, digits, '_', '.' or '-', got {machine!r}."])

@@ -1,4 +1,8 @@
-"""Export a round's results: CSV and Parquet tables, or MLPerf-style summary texts."""
+"""Export a round's results: CSV and Parquet tables, or MLPerf-style summary texts.
+
+Formats are :class:`~tournament.export.base.Exporter` classes declared as ``tourney.exporters``
+entry points (:data:`EXPORTERS`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,28 @@ from pathlib import Path
 from typing import Any
 
 from tournament.errors import UserError
+from tournament.export.base import Exporter
+from tournament.plugins import Registry
 
-FORMATS = ("csv", "parquet", "mlperf")
+EXPORTERS: Registry[Exporter] = Registry("tourney.exporters", Exporter, kind="exporter")
+"""Exporters by format name (entry-point group ``tourney.exporters``)."""
+
+
+def formats() -> list[str]:
+    """Registered format names (built-ins first, each distribution's sorted)."""
+    return EXPORTERS.names()
+
+
+def _exporter(fmt: str) -> Exporter:
+    if fmt not in EXPORTERS:
+        raise UserError(f"format: expected one of {', '.join(formats())}, got {fmt!r}.")
+    return EXPORTERS.get(fmt)
 
 
 def default_output(round_name: str, fmt: str) -> Path:
-    """``ROUND.csv``, ``ROUND.parquet`` or the folder ``ROUND-mlperf`` in the working dir."""
-    return Path(f"{round_name}-mlperf" if fmt == "mlperf" else f"{round_name}.{fmt}")
+    """Where format ``fmt`` writes without an output: ``ROUND.csv``, ``ROUND.parquet``, the
+    folder ``ROUND-mlperf`` ... in the working directory."""
+    return _exporter(fmt).default_output(round_name)
 
 
 def export_round(store: Any, round_name: str, fmt: str, output: Path | None = None) -> list[Path]:
@@ -21,29 +40,13 @@ def export_round(store: Any, round_name: str, fmt: str, output: Path | None = No
     Raises:
         UserError: an unknown format.
         NotFoundError: no such round.
+        PluginError: the format's plugin does not load.
     """
     from tournament.rounds.lifecycle import require_round
-    from tournament.rounds.load import stored_spec
 
-    if fmt not in FORMATS:
-        raise UserError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}.")
-    row = require_round(store, round_name)
-    output = output or default_output(round_name, fmt)
-    if fmt == "mlperf":
-        from tournament.export.mlperf import write_summaries
-
-        spec = stored_spec(row)
-        targets = {w: next(iter(r.target_ratios.values())) for w, r in spec.workloads.items()}
-        return write_summaries(store, round_name, output, targets)
-    from tournament.export.table import round_frame
-
-    frame = round_frame(store, round_name)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        frame.to_csv(output, index=False)
-    else:
-        frame.to_parquet(output, index=False)
-    return [output]
+    exporter = _exporter(fmt)
+    require_round(store, round_name)
+    return exporter.write(store, round_name, output or exporter.default_output(round_name))
 
 
-__all__ = ["FORMATS", "default_output", "export_round"]
+__all__ = ["EXPORTERS", "Exporter", "default_output", "export_round", "formats"]

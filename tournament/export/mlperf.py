@@ -3,19 +3,25 @@
 The layout follows LoadGen's summary (results summary, additional stats, test parameters),
 with Tourney's figures: latency percentiles are recomputed from the stored per-query
 latencies (nanoseconds, numpy's linear percentile), QPS is queries per second of the timed
-window, and an accuracy section compares quality with the target. ``Result is`` VALID when the
-minimum duration and query count were met, the quality gate passed and (server) the p99 met
-the latency bound; otherwise INVALID, with the reasons listed.
+window, and an accuracy section compares quality with the target. The headline is the
+scenario's primary metric; the scenario's name is its MLPerf name. ``Result is`` VALID when
+:meth:`~tournament.results.Result.invalid_reasons` (minimum duration and query count, the
+accuracy gate in the metric's direction, the scenario's own rule) has nothing to say at the
+round's accuracy class; otherwise INVALID, with the reasons listed.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-SCENARIO_NAMES = {"single-stream": "SingleStream", "offline": "Offline", "server": "Server"}
+from tournament.errors import UserError
+from tournament.results import Result, gate, metric
+from tournament.store.records import ResultRecord
+
 PERCENTILES = (50.0, 90.0, 95.0, 97.0, 99.0, 99.9)
 RULE = "=" * 48
 
@@ -24,60 +30,72 @@ def _yes(flag: bool) -> str:
     return "Yes" if flag else "NO"
 
 
-def invalid_reasons(result: dict[str, Any], target_ratio: float | None = None) -> list[str]:
-    """Why a result is INVALID (empty when VALID); ``target_ratio`` overrides the stored one."""
-    rules = result.get("rules") or {}
-    reasons = []
-    if result["duration_s"] < rules.get("min_duration_s", 0):
-        reasons.append("min duration not met")
-    if result["queries"] < rules.get("min_queries", 0):
-        reasons.append("min queries not met")
-    if not result["min_rules_met"] and not reasons:
-        reasons.append("minimum rules not met")
-    ratio = target_ratio if target_ratio is not None else result["target_ratio"]
-    if result["quality"] < ratio * result["reference_quality"]:
-        reasons.append("accuracy below target")
-    bound = rules.get("server_latency_bound_ms")
-    if result["scenario"] == "server" and bound and result["latency_p99_ms"] > bound:
-        reasons.append("p99 latency over the bound")
-    return reasons
+def mlperf_scenario(name: str) -> str:
+    """The MLPerf name of scenario ``name`` (the name itself when it has none here)."""
+    from tournament import harness
+
+    try:
+        return harness.get(name).mlperf_name or name
+    except UserError:  # not registered here, or its plugin does not load
+        return name
 
 
-def summary_text(result: dict[str, Any], target_ratio: float | None = None) -> str:
-    """The summary of one result (as :meth:`Store.result` returns it)."""
-    ratio = target_ratio if target_ratio is not None else result["target_ratio"]
-    ns = np.asarray(result.get("latencies_ms") or [result["latency_p50_ms"]]) * 1e6
+def _primary(result: Result) -> str | None:
+    from tournament import harness
+
+    try:
+        return harness.get(result.scenario).primary_metric(result.rules)
+    except UserError:
+        return None
+
+
+def summary_text(record: ResultRecord, target_ratio: float | None = None) -> str:
+    """The summary of one result (as :meth:`Store.result` returns it, with its latencies).
+
+    ``target_ratio``: the accuracy class to judge at (default: the result's own).
+    """
+    result = record.result
+    ratio = result.quality.target_ratio if target_ratio is None else target_ratio
+    ns = _latencies_ns(result)
     sections = (
-        _summary(result, ns, invalid_reasons(result, ratio)),
+        _summary(record, ns, result.invalid_reasons(target_ratio=ratio)),
         _stats(result, ns),
         _accuracy(result, ratio),
         _parameters(result),
     )
+    entry = record.entry
     footer = (
-        f"Tourney result id : {result['result_id']} (round {result['round_name'] or '-'}, "
-        f"config {result['config_hash'][:12]})"
+        f"Tourney result id : {record.result_id} (round {entry.round_name or '-'}, "
+        f"config {entry.config_hash[:12]})"
     )
     return "\n".join([line for section in sections for line in section] + ["", footer, ""])
 
 
-def _qps(result: dict[str, Any]) -> float:
-    return float(result["queries"] / result["duration_s"]) if result["duration_s"] else 0.0
+def _latencies_ns(result: Result) -> np.ndarray:
+    if result.latencies_ms:
+        return np.asarray(result.latencies_ms, dtype=float) * 1e6
+    p50 = result.value("latency_p50_ms")
+    return np.asarray([p50 if p50 is not None else float("nan")]) * 1e6
 
 
-def _summary(result: dict[str, Any], ns: np.ndarray, reasons: list[str]) -> list[str]:
-    rules = result.get("rules") or {}
-    duration_met = result["duration_s"] >= rules.get("min_duration_s", 0)
-    queries_met = result["queries"] >= rules.get("min_queries", 0)
+def _qps(result: Result) -> float:
+    return float(result.queries / result.duration_s) if result.duration_s else 0.0
+
+
+def _summary(record: ResultRecord, ns: np.ndarray, reasons: list[str]) -> list[str]:
+    result, entry = record.result, record.entry
+    rules = result.rules
+    duration_met = result.duration_s >= rules.get("min_duration_s", 0)
+    queries_met = result.queries >= rules.get("min_queries", 0)
     return [
         RULE,
         "MLPerf Results Summary (Tourney)",
         RULE,
-        f"SUT name : {result['team']}/{result['name']} ({result['workload']}/"
-        f"{result['variant']} {result['runtime']} {result['quantization']} "
-        f"batch {result['batch_size']}, machine {result['machine']})",
-        f"Scenario : {SCENARIO_NAMES.get(result['scenario'], result['scenario'])}",
+        f"SUT name : {entry.label} ({entry.workload}/{entry.variant} {entry.runtime} "
+        f"{entry.quantization} batch {entry.batch_size}, machine {entry.machine})",
+        f"Scenario : {mlperf_scenario(result.scenario)}",
         "Mode     : PerformanceOnly + AccuracyOnly (separate passes)",
-        *_headline(result, ns, _qps(result)),
+        *_headline(result, ns),
         f"Result is : {'INVALID' if reasons else 'VALID'}",
         f"  Min duration satisfied : {_yes(duration_met)}",
         f"  Min queries satisfied : {_yes(queries_met)}",
@@ -85,40 +103,52 @@ def _summary(result: dict[str, Any], ns: np.ndarray, reasons: list[str]) -> list
     ]
 
 
-def _stats(result: dict[str, Any], ns: np.ndarray) -> list[str]:
+def _samples_per_second(result: Result) -> str:
+    value = result.value("throughput_sps")
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _ns(value: float) -> str:
+    return "—" if value != value else str(int(value))
+
+
+def _stats(result: Result, ns: np.ndarray) -> list[str]:
     return [
         RULE,
         "Additional Stats",
         RULE,
         f"QPS w/ loadgen overhead         : {_qps(result):.2f}",
-        f"Samples per second              : {result['throughput_sps']:.2f}",
-        f"Min latency (ns)                : {int(ns.min())}",
-        f"Max latency (ns)                : {int(ns.max())}",
-        f"Mean latency (ns)               : {int(ns.mean())}",
-        *[f"{q:.2f} percentile latency (ns)   : {int(np.percentile(ns, q))}" for q in PERCENTILES],
+        f"Samples per second              : {_samples_per_second(result)}",
+        f"Min latency (ns)                : {_ns(ns.min())}",
+        f"Max latency (ns)                : {_ns(ns.max())}",
+        f"Mean latency (ns)               : {_ns(ns.mean())}",
+        *[f"{q:.2f} percentile latency (ns)   : {_ns(np.percentile(ns, q))}" for q in PERCENTILES],
     ]
 
 
-def _accuracy(result: dict[str, Any], ratio: float) -> list[str]:
-    target = ratio * result["reference_quality"]
+def _accuracy(result: Result, ratio: float) -> list[str]:
+    quality = result.quality
+    higher = quality.higher_is_better
+    target = ratio * quality.reference if higher else quality.reference / ratio
+    met = gate(quality.value, quality.reference, ratio, higher_is_better=higher)
     return [
         RULE,
         "Accuracy",
         RULE,
-        f"{result['quality_metric']} : {result['quality']:.6f}",
-        f"Reference (fp32) : {result['reference_quality']:.6f}",
+        f"{quality.metric} : {quality.value:.6f} ({'higher' if higher else 'lower'} is better)",
+        f"Reference (fp32) : {quality.reference:.6f}",
         f"Target ({ratio:g} x reference) : {target:.6f}",
-        f"Accuracy target met : {_yes(result['quality'] >= target)}",
+        f"Accuracy target met : {_yes(met)}",
     ]
 
 
-def _parameters(result: dict[str, Any]) -> list[str]:
-    rules = result.get("rules") or {}
+def _parameters(result: Result) -> list[str]:
+    rules = result.rules
     return [
         RULE,
         "Test Parameters Used",
         RULE,
-        f"samples_per_query : {result['batch_size']}",
+        f"samples_per_query : {result.batch_size}",
         f"target_qps : {rules.get('server_target_qps') or 'n/a'}",
         f"target_latency (ns): {int(rules.get('server_latency_bound_ms', 0) * 1e6)}",
         f"min_duration (ms): {int(rules.get('min_duration_s', 0) * 1000)}",
@@ -126,20 +156,23 @@ def _parameters(result: dict[str, Any]) -> list[str]:
         f"min_query_count : {rules.get('min_queries')}",
         f"warmup_queries : {rules.get('warmup_queries')}",
         f"seed : {rules.get('seed')}",
-        f"queries issued : {result['queries']}",
-        f"duration (ms) : {result['duration_s'] * 1000:.1f}",
+        f"queries issued : {result.queries}",
+        f"duration (ms) : {result.duration_s * 1000:.1f}",
     ]
 
 
-def _headline(result: dict[str, Any], ns: np.ndarray, qps: float) -> list[str]:
-    if result["scenario"] == "single-stream":
-        return [f"90th percentile latency (ns) : {int(np.percentile(ns, 90))}"]
-    if result["scenario"] == "offline":
-        return [f"Samples per second : {result['throughput_sps']:.2f}"]
-    return [
-        f"Completed samples per second : {result['throughput_sps']:.2f}",
-        f"Scheduled queries per second : {qps:.2f}",
-    ]
+def _headline(result: Result, ns: np.ndarray) -> list[str]:
+    """The scenario's primary metric, in LoadGen's words."""
+    primary = _primary(result)
+    percentile = re.fullmatch(r"latency_p(\d+)_ms", primary or "")
+    if percentile:
+        q = int(percentile.group(1))
+        return [f"{q}th percentile latency (ns) : {_ns(np.percentile(ns, q))}"]
+    if primary == "throughput_sps":
+        return [f"Samples per second : {_samples_per_second(result)}"]
+    if primary is None:
+        return []
+    return [f"{metric(primary).label} : {metric(primary).format(result.value(primary))}"]
 
 
 def write_summaries(
@@ -151,13 +184,13 @@ def write_summaries(
     ratio each result was gated with).
     """
     paths = []
-    for row in sorted(store.results(round_name=round_name), key=lambda r: r["result_id"]):
-        result = store.result(row["result_id"])
-        folder = directory / f"{row['result_id']}-{row['team']}-{row['name']}-{row['scenario']}"
+    for row in sorted(store.results(round_name=round_name), key=lambda r: r.result_id):
+        record = store.result(row.result_id)
+        entry = record.entry
+        folder = directory / f"{row.result_id}-{entry.team}-{entry.name}-{record.scenario}"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "mlperf_log_summary.txt"
-        path.write_text(
-            summary_text(result, (targets or {}).get(row["workload"])), encoding="utf-8"
-        )
+        text = summary_text(record, (targets or {}).get(entry.workload))
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths

@@ -1,6 +1,7 @@
 """A round's results as one table: every flat result column plus the round's ranking.
 
-Rows are :meth:`~tournament.store.results.ResultsPart.results` of the round. When the round
+Rows are :func:`~tournament.store.records.flat_row` of the round's results (identity, then per
+metric its value, interval bounds and provenance, from the metric table). When the round
 is ranked, each result that represents its entry in a ranking group gets that group's
 ``accuracy_class``, ``rank``, ``tied``, ``pareto_rank``, ``valid_in_class`` and
 ``invalid_reason`` (one row per result and class); other results (repeats that were not the
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tournament.rounds.lifecycle import require_round
+from tournament.store.records import flat_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,11 +24,14 @@ RANK_COLUMNS = ("accuracy_class", "rank", "tied", "pareto_rank", "valid_in_class
 def round_rows(store: Any, name: str) -> list[dict[str, Any]]:
     """The round's results, oldest first, with ranking columns (see the module)."""
     row = require_round(store, name)
-    results = sorted(store.results(round_name=name), key=lambda r: r["result_id"])
+    records = sorted(store.results(round_name=name), key=lambda r: r.result_id)
     placed: dict[int, list[dict[str, Any]]] = {}
     for group in (row["ranking"] or {}).get("groups", []):
         for entry in group["entries"]:
-            placed.setdefault(entry["result_id"], []).append(
+            ranks = placed.setdefault(entry["result_id"], [])
+            if any(r["accuracy_class"] == group["accuracy_class"] for r in ranks):
+                continue  # entries sharing one result: its row names them in shared_with
+            ranks.append(
                 {
                     "accuracy_class": group["accuracy_class"],
                     "rank": entry["rank"],
@@ -37,10 +42,14 @@ def round_rows(store: Any, name: str) -> list[dict[str, Any]]:
                 }
             )
     out = []
-    for result in results:
-        base = {"round_status": row["status"], "round_spec_sha256": row["spec_sha256"], **result}
-        for ranks in placed.get(result["result_id"]) or [dict.fromkeys(RANK_COLUMNS)]:
-            out.append({**base, **ranks})
+    for record in records:
+        base = {
+            "round_status": row["status"],
+            "round_spec_sha256": row["spec_sha256"],
+            **flat_row(record),
+        }
+        for placement in placed.get(record.result_id) or [dict.fromkeys(RANK_COLUMNS)]:
+            out.append({**base, **placement})
     return out
 
 

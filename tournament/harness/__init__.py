@@ -1,29 +1,39 @@
-"""Scenarios (MLPerf LoadGen style): timing lives here and nowhere else."""
+"""Scenarios (MLPerf LoadGen style): timing lives here and nowhere else.
+
+Built-in and plugin scenarios alike are ``tourney.scenarios`` entry points (``pyproject.toml``).
+"""
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
-
 from tournament.harness.base import Estimate, QueryLog, Rules, SampleSource, Scenario
+from tournament.plugins import Registry
 
-_REGISTRY: dict[str, str] = {
-    "single-stream": "tournament.harness.single_stream:SingleStream",
-    "offline": "tournament.harness.offline:Offline",
-    "server": "tournament.harness.server:Server",
-}
+SCENARIOS: Registry[Scenario] = Registry("tourney.scenarios", Scenario, kind="scenario")
+"""Scenario classes by name (entry-point group ``tourney.scenarios``)."""
 
 
 def names() -> list[str]:
-    """Registered scenario names."""
-    return list(_REGISTRY)
+    """Registered scenario names (built-ins first, each distribution's sorted)."""
+    return SCENARIOS.names()
 
 
-@cache
 def get(name: str) -> Scenario:
-    """The scenario called ``name``; ``KeyError`` if unknown."""
-    module, _, attr = _REGISTRY[name].partition(":")
-    return getattr(importlib.import_module(module), attr)()
+    """The scenario called ``name`` (one shared instance).
+
+    Raises:
+        NotFoundError: an unknown name.
+        PluginError: its plugin does not load.
+    """
+    return SCENARIOS.get(name)
 
 
-__all__ = ["Estimate", "QueryLog", "Rules", "SampleSource", "Scenario", "get", "names"]
+__all__ = [
+    "SCENARIOS",
+    "Estimate",
+    "QueryLog",
+    "Rules",
+    "SampleSource",
+    "Scenario",
+    "get",
+    "names",
+]

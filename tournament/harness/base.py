@@ -20,7 +20,7 @@ from tournament.results.estimate import Estimate
 if TYPE_CHECKING:
     from tournament.results.result import Result
     from tournament.runtimes.base import Predictor
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 
 class Rules(BaseModel):

@@ -20,7 +20,7 @@ from tournament.harness.base import QueryLog, Rules
 
 if TYPE_CHECKING:
     from tournament.runtimes.base import Predictor
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 Predict = Callable[["Feed"], Any]
 

@@ -37,7 +37,7 @@ from tournament.results.estimate import Estimate
 if TYPE_CHECKING:
     from tournament.results.result import Result
     from tournament.runtimes.base import Predictor
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 SPIN_NS = 200_000
 """Least time before an arrival that is spun, not slept (``time.sleep`` overshoots)."""

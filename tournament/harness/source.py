@@ -11,7 +11,7 @@ from tournament.errors import UserError
 from tournament.harness.base import SampleSource
 
 if TYPE_CHECKING:
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 MAX_DISTINCT_FEEDS = 16
 """How many different batches of one size a source keeps to cycle through (views, no copies)."""

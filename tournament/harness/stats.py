@@ -52,8 +52,6 @@ CHUNK_VALUES = 2_000_000
 LATENCY_PERCENTILES = (50.0, 90.0, 99.0)
 _Z = 1.959963984540054
 
-EstimateLike = Estimate | Sequence[float]
-
 
 def percentile(latencies: ArrayLike, q: float) -> float:
     """The ``q``-th percentile (0..100) with numpy's ``'linear'`` method; ValueError if empty."""
@@ -229,23 +227,3 @@ def summarize(log: QueryLog, rules: Rules, scenario: Scenario | None = None) -> 
         duration_s=log.duration_ns / 1e9,
         min_rules_met=bool(log.extra.get("min_rules_met", False)),
     )
-
-
-def cis_overlap(a: EstimateLike, b: EstimateLike) -> bool:
-    """Whether two confidence intervals overlap (then a ranking calls the two rows tied).
-
-    Each argument is an :class:`Estimate`, a ``(value, low, high)`` or a ``(low, high)`` tuple.
-    """
-    a_low, a_high = _bounds(a)
-    b_low, b_high = _bounds(b)
-    return a_low <= b_high and b_low <= a_high
-
-
-def _bounds(e: EstimateLike) -> tuple[float, float]:
-    if isinstance(e, Estimate):
-        return e.bounds()
-    if len(e) == 3:
-        return float(e[1]), float(e[2])
-    if len(e) == 2:
-        return float(e[0]), float(e[1])
-    raise ValueError(f"expected an Estimate, (value, low, high) or (low, high), got {e!r}")

@@ -1,17 +1,11 @@
-"""The metrics a ranking can use, which way each is better, and each scenario's primary metric.
+"""What a ranking orders by: directions from the metric table, primary metrics from scenarios.
 
-Primary metric per scenario (what the rank number orders by):
-
-* ``single-stream``: ``latency_p90_ms``, as MLPerf's single-stream metric (90th-percentile
-  latency of one query at a time).
-* ``offline``: ``throughput_sps`` (samples per second with every query issued at once).
-* ``server``: ``throughput_sps`` when the rules search the peak QPS (``server_find_peak``:
-  the run is measured at the highest QPS whose p99 meets the bound, MLPerf's server metric);
-  at a fixed ``server_target_qps`` every valid entry serves the same load, so the rank
-  orders by ``latency_p99_ms`` instead.
-
-Pareto objectives per scenario: the primary metric, then cost per million samples, energy per
-query and quality.
+* Directions: :data:`tournament.results.METRICS` (``Metric.direction``); only metrics marked
+  ``objective`` may be ranked on.
+* Primary metric (what the rank number orders by): the scenario's own,
+  ``harness.get(scenario).primary_metric(rules)`` (e.g. MLPerf's 90th-percentile latency for
+  one query at a time, throughput with every query issued at once).
+* Pareto objectives: the primary metric, then :data:`SECONDARY_OBJECTIVES`.
 """
 
 from __future__ import annotations
@@ -20,65 +14,50 @@ from collections.abc import Mapping
 from typing import Any
 
 from tournament.errors import UserError
+from tournament.results import Metric, metric
+from tournament.results.metrics import objectives
 
-DIRECTIONS: dict[str, str] = {
-    "latency_p50_ms": "min",
-    "latency_p90_ms": "min",
-    "latency_p99_ms": "min",
-    "latency_mean_ms": "min",
-    "throughput_sps": "max",
-    "quality": "max",
-    "energy_j_per_query": "min",
-    "energy_j_per_sample": "min",
-    "avg_power_w": "min",
-    "cost_usd_per_million": "min",
-    "energy_cost_usd_per_million": "min",
-    "gflops_per_s": "max",
-    "roofline_fraction": "max",
-    "model_size_mb": "min",
-    "peak_rss_mb": "min",
-}
-"""Every rankable metric: ``"min"`` (lower is better) or ``"max"`` (higher is better)."""
-
-PRIMARY_BY_SCENARIO: dict[str, str] = {
-    "single-stream": "latency_p90_ms",
-    "offline": "throughput_sps",
-    "server": "throughput_sps",
-}
-"""The primary metric of each scenario (server: with ``server_find_peak``; see the module)."""
-
-SECONDARY_OBJECTIVES = ("cost_usd_per_million", "energy_j_per_query", "quality")
-"""Pareto objectives after the primary metric."""
+SECONDARY_OBJECTIVES = ("cost_usd_per_million", "energy_j_per_query", "quality_ratio")
+"""Pareto objectives after the primary metric (quality as its ratio to the fp32 reference, so
+higher is better for every workload)."""
 
 
-def direction(metric: str) -> str:
-    """``"min"`` or ``"max"`` for ``metric``.
+def objective(name: str) -> Metric:
+    """The metric ``name``, which must be a ranking objective.
 
     Raises:
-        UserError: ``metric`` is not in :data:`DIRECTIONS`.
+        UserError: ``name`` is not in the metric table or may not be an objective.
     """
-    try:
-        return DIRECTIONS[metric]
-    except KeyError:
-        raise UserError(
-            f"metric: unknown metric {metric!r}; expected one of: {', '.join(sorted(DIRECTIONS))}."
-        ) from None
+    found = metric(name)
+    if not found.objective:
+        allowed = ", ".join(m.name for m in objectives())
+        raise UserError(f"metric: {name!r} cannot be ranked on; expected one of: {allowed}.")
+    return found
+
+
+def direction(name: str) -> str:
+    """``"min"`` or ``"max"`` for objective ``name`` (see :func:`objective`)."""
+    return objective(name).direction.value
 
 
 def primary_metric(scenario: str, rules: Mapping[str, Any] | None = None) -> str:
-    """The primary metric of ``scenario`` under ``rules`` (see the module docstring)."""
-    if scenario == "server" and rules is not None and not rules.get("server_find_peak"):
-        return "latency_p99_ms"
-    return PRIMARY_BY_SCENARIO.get(scenario, "latency_p99_ms")
+    """The metric a ranking of ``scenario`` under ``rules`` orders by.
+
+    Raises:
+        NotFoundError: no scenario of this name is registered.
+    """
+    from tournament import harness
+
+    return harness.get(scenario).primary_metric(rules)
 
 
 def objectives_for(scenario: str, rules: Mapping[str, Any] | None = None) -> tuple[str, ...]:
-    """Pareto objectives of ``scenario``: its primary metric, cost, energy, quality."""
-    return (primary_metric(scenario, rules), *SECONDARY_OBJECTIVES)
+    """Pareto objectives of ``scenario``: its primary metric, then the secondary ones."""
+    primary = primary_metric(scenario, rules)
+    return (primary, *(o for o in SECONDARY_OBJECTIVES if o != primary))
 
 
-def ci_keys(metric: str) -> tuple[str, str]:
-    """Names of the CI columns of ``metric`` in result rows (``latency_p90_ms`` ->
-    ``latency_p90_ci_low_ms``, ``latency_p90_ci_high_ms``)."""
-    name, _, unit = metric.rpartition("_")
-    return f"{name}_ci_low_{unit}", f"{name}_ci_high_{unit}"
+def ci_keys(name: str) -> tuple[str, str]:
+    """The interval columns of metric ``name`` in a flat row
+    (:data:`tournament.store.records.FLAT_COLUMNS`): ``name_low``, ``name_high``."""
+    return f"{name}_low", f"{name}_high"

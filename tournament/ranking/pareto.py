@@ -3,8 +3,13 @@
 A point *dominates* another when it is at least as good in every objective and strictly better
 in one ("good" per column: ``"min"`` or ``"max"``). Rank 1 is the set of points no other point
 dominates (the front); rank k + 1 is the front of what remains after removing ranks 1..k.
-Equal points share a rank. The sort is the plain O(n^2 d) peeling, exact and fast for the
-hundreds of results a group holds.
+Equal points share a rank; NaN is refused.
+
+This is the project's one implementation (``tournament.search`` uses it too). Functions named
+``loss_*`` take losses (lower is better in every column); the others take ``directions``.
+The sorts are sorting-based, exact on ties, and scale to 100,000s of points: O(n log n) fronts
+and ranks on 2 objectives, O(n log n) fronts and O(n log^2 n) ranks on 3, divide-and-conquer
+ranks beyond (:mod:`tournament.ranking._nondominated`, :mod:`tournament.ranking._ranks_nd`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from tournament.ranking import _nondominated
 
 _SIGN = {"min": 1.0, "max": -1.0}
 
@@ -40,55 +47,57 @@ def as_loss(points: ArrayLike, directions: Sequence[str]) -> np.ndarray:
     return data * np.array([_SIGN[d] for d in directions])
 
 
-def _front(loss: np.ndarray) -> np.ndarray:
-    """Mask of the rows of ``loss`` that no other row dominates."""
-    no_worse = (loss[:, None, :] <= loss[None, :, :]).all(axis=2)
-    better = (loss[:, None, :] < loss[None, :, :]).any(axis=2)
-    dominated = (no_worse & better).any(axis=0)
-    return np.asarray(~dominated)
+def loss_front_mask(loss: ArrayLike) -> np.ndarray:
+    """Mask of the rows of ``loss`` (lower is better in every column) no other row dominates.
+
+    Equal rows are all kept. Sorting-based (see the module docstring): O(n log n) on 2 and 3
+    columns.
+
+    Raises:
+        ValueError: ``loss`` is not a 2-D array, or a value is NaN.
+    """
+    data = _checked(loss)
+    if data.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    unique, inverse = _nondominated.unique_lexsorted(data)
+    return np.asarray(_nondominated.front(unique)[inverse])
+
+
+def loss_ranks(loss: ArrayLike) -> np.ndarray:
+    """Non-domination rank of each row of ``loss`` (lower is better), 1 for the front.
+
+    Equal rows share a rank. Raises like :func:`loss_front_mask`.
+    """
+    data = _checked(loss)
+    if data.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    unique, inverse = _nondominated.unique_lexsorted(data)
+    return np.asarray(_nondominated.ranks(unique)[inverse] + 1)
 
 
 def pareto_ranks(points: ArrayLike, directions: Sequence[str]) -> np.ndarray:
     """Non-domination rank of each point, 1 for the front (int array, input order).
 
-    The dominance matrix is built once (in row chunks, to bound memory) and fronts are peeled
-    by counting each point's remaining dominators: O(n^2 k) instead of one O(n^2 k) pass per
-    front.
+    Raises:
+        ValueError: as :func:`as_loss`.
     """
-    loss = as_loss(points, directions)
-    n = loss.shape[0]
-    ranks = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return ranks
-    dominates = _dominance(loss)
-    count = dominates.sum(axis=0)
-    rank = 1
-    while True:
-        current = np.flatnonzero((count == 0) & (ranks == 0))
-        if current.size == 0:
-            break
-        ranks[current] = rank
-        count -= dominates[current].sum(axis=0)
-        rank += 1
-    return ranks
-
-
-def _dominance(loss: np.ndarray, chunk: int = 512) -> np.ndarray:
-    """``d[i, j]``: point i dominates point j (no worse anywhere, better somewhere)."""
-    n = loss.shape[0]
-    out = np.empty((n, n), dtype=bool)
-    for start in range(0, n, chunk):
-        rows = loss[start : start + chunk, None, :]
-        out[start : start + chunk] = (rows <= loss[None]).all(axis=2) & (rows < loss[None]).any(
-            axis=2
-        )
-    return out
+    return loss_ranks(as_loss(points, directions))
 
 
 def pareto_front_mask(points: ArrayLike, directions: Sequence[str]) -> np.ndarray:
-    """Boolean mask of the points on the front (rank 1)."""
-    loss = as_loss(points, directions)
-    return _front(loss) if loss.shape[0] else np.zeros(0, dtype=bool)
+    """Boolean mask of the points on the front (rank 1). Raises like :func:`as_loss`."""
+    return loss_front_mask(as_loss(points, directions))
+
+
+def _checked(loss: ArrayLike) -> np.ndarray:
+    data = np.asarray(loss, dtype=np.float64)
+    if data.ndim != 2:
+        raise ValueError(f"losses must be a 2-D array (points x objectives), got {data.ndim}-D")
+    if data.shape[0] and data.shape[1] == 0:
+        raise ValueError("losses must have at least one objective column")
+    if np.isnan(data).any():
+        raise ValueError("points contain NaN")
+    return data
 
 
 def frontier_steps(

@@ -1,13 +1,12 @@
-"""Ranking tables: result rows ranked per workload x scenario x machine.
+"""Ranking tables: result records ranked per workload x scenario x machine.
 
-Within each group, rows that are *valid* (``row["valid"]`` true) and have a finite primary
-metric get ``rank`` from :func:`~tournament.ranking.ties.tie_groups` on the primary metric and
-its 95 % CI (columns ``<metric>_ci_low_<unit>`` / ``_ci_high_<unit>``; cost per million gets
-its CI from the throughput CI, since cost is inversely proportional to throughput; metrics
-without a CI count as exact), ``tied`` (another row shares the rank) and ``pareto_rank``
-(non-dominated sorting over the objectives). An objective that some ranked row of the group
-lacks (e.g. energy where nothing measured it) is left out of that group's Pareto sort.
-Other rows get ``rank``/``pareto_rank`` None and ``tied`` False.
+Within each group, records that are *valid* (:meth:`~tournament.results.Result.invalid_reasons`
+empty, at the result's own accuracy class or at ``target_ratio``) and have a finite primary
+figure get ``rank`` from :func:`~tournament.ranking.ties.tie_groups` on the primary figure and
+its 95 % interval (a figure without one counts as exact), ``tied`` (another record shares the
+rank) and ``pareto_rank`` (non-dominated sorting over the objectives). An objective that some
+ranked record of the group lacks (e.g. energy where nothing measured it) is left out of that
+group's Pareto sort. Other records get ``rank``/``pareto_rank`` None and ``tied`` False.
 """
 
 from __future__ import annotations
@@ -15,124 +14,168 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
 
 import numpy as np
 
-from tournament.ranking.objectives import (
-    DIRECTIONS,
-    ci_keys,
-    direction,
-    objectives_for,
-    primary_metric,
-)
+from tournament.ranking.objectives import direction, objective, objectives_for, primary_metric
 from tournament.ranking.pareto import pareto_ranks
 from tournament.ranking.ties import tie_groups
+from tournament.results import Estimate
+from tournament.store.records import ResultRecord
 
-__all__ = ["DIRECTIONS", "GROUP_KEYS", "group_key", "rank_by_scenario", "rank_results"]
+__all__ = [
+    "DEFAULT_OBJECTIVES",
+    "GROUP_KEYS",
+    "Ranked",
+    "complete_objectives",
+    "finite_figure",
+    "group_key",
+    "rank_by_scenario",
+    "rank_results",
+]
 
 GROUP_KEYS = ("workload", "scenario", "machine")
-DEFAULT_OBJECTIVES = ("latency_p99_ms", "cost_usd_per_million", "energy_j_per_query", "quality")
+DEFAULT_OBJECTIVES = (
+    "latency_p99_ms",
+    "cost_usd_per_million",
+    "energy_j_per_query",
+    "quality_ratio",
+)
 
 
-def group_key(row: dict[str, Any]) -> tuple[str, ...]:
-    """The (workload, scenario, machine) a row is ranked in."""
-    return tuple(str(row.get(k, "")) for k in GROUP_KEYS)
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A record's place in its ranking group.
+
+    Attributes:
+        record: the result ranked.
+        rank: competition rank among the group's valid records (None: unranked).
+        tied: whether another record shares the rank.
+        pareto_rank: non-domination rank over the objectives (None: unranked).
+        invalid_reasons: why the record does not count at the ranking's accuracy class.
+    """
+
+    record: ResultRecord
+    rank: int | None
+    tied: bool
+    pareto_rank: int | None
+    invalid_reasons: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        """Whether the record counts at the ranking's accuracy class."""
+        return not self.invalid_reasons
+
+    @property
+    def result_id(self) -> int:
+        """The record's result id."""
+        return self.record.result_id
 
 
-def finite(value: Any) -> bool:
-    """Whether ``value`` is a finite number (not None, not NaN, not a bool)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def group_key(record: ResultRecord) -> tuple[str, str, str]:
+    """The (workload, scenario, machine) a record is ranked in."""
+    return record.entry.workload, record.scenario, record.entry.machine
 
 
-def ci_of(row: dict[str, Any], metric: str) -> tuple[float | None, float | None]:
-    """The 95 % CI of ``metric`` in ``row`` (None bounds where the row has none)."""
-    low_key, high_key = ci_keys(metric)
-    low, high = _number(row.get(low_key)), _number(row.get(high_key))
-    if metric == "cost_usd_per_million" and low is None and high is None:
-        return _cost_ci(row)
-    return low, high
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if finite(value) else None
-
-
-def _cost_ci(row: dict[str, Any]) -> tuple[float | None, float | None]:
-    cost, tput = _number(row.get("cost_usd_per_million")), _number(row.get("throughput_sps"))
-    t_low = _number(row.get("throughput_ci_low_sps"))
-    t_high = _number(row.get("throughput_ci_high_sps"))
-    if cost is None or tput is None or t_low is None or t_high is None or t_low <= 0:
-        return None, None
-    return cost * tput / t_high, cost * tput / t_low
+def finite_figure(record: ResultRecord, name: str) -> Estimate | None:
+    """The figure ``name`` of ``record`` when it is known and finite."""
+    found = record.figure(name)
+    return found if found is not None and math.isfinite(found.value) else None
 
 
 def rank_results(
-    rows: list[dict[str, Any]],
+    records: Iterable[ResultRecord],
     *,
     primary: str = "latency_p99_ms",
     objectives: Sequence[str] = DEFAULT_OBJECTIVES,
-) -> list[dict[str, Any]]:
-    """Copies of ``rows`` with ``rank``, ``tied`` and ``pareto_rank`` (see the module).
+    target_ratio: float | None = None,
+) -> list[Ranked]:
+    """Every record with its ``rank``, ``tied`` and ``pareto_rank`` (see the module).
 
-    Returns rows grouped by (workload, scenario, machine) in sorted order; within a group,
-    ranked rows by rank (then result id), then the unranked ones.
+    ``target_ratio``: the accuracy class to judge validity at (default: each result's own).
+    Returns records grouped by (workload, scenario, machine) in sorted order; within a group,
+    ranked records by rank (then result id), then the unranked ones.
 
     Raises:
-        UserError: ``primary`` or an objective is not a metric of :data:`DIRECTIONS`.
+        UserError: ``primary`` or an objective is not a metric that may be ranked on.
     """
-    higher = direction(primary) == "max"
-    for objective in objectives:
-        direction(objective)
-    out: list[dict[str, Any]] = []
-    for _, members in groupby(sorted(rows, key=group_key), key=group_key):
-        out += _rank_group([dict(r) for r in members], primary, higher, objectives)
+    higher = objective(primary).higher_is_better
+    for name in objectives:
+        objective(name)
+    out: list[Ranked] = []
+    for _, members in groupby(sorted(records, key=group_key), key=group_key):
+        out += _rank_group(list(members), primary, higher, objectives, target_ratio)
     return out
 
 
 def _rank_group(
-    rows: list[dict[str, Any]], primary: str, higher: bool, objectives: Sequence[str]
-) -> list[dict[str, Any]]:
-    for row in rows:
-        row.update(rank=None, tied=False, pareto_rank=None)
-    ranked = [r for r in rows if r.get("valid") and finite(r.get(primary))]
+    records: list[ResultRecord],
+    primary: str,
+    higher: bool,
+    objectives: Sequence[str],
+    target_ratio: float | None,
+) -> list[Ranked]:
+    reasons = {r.result_id: tuple(r.result.invalid_reasons(target_ratio)) for r in records}
+    ranked = [r for r in records if not reasons[r.result_id] and finite_figure(r, primary)]
+    ranks: dict[int, int] = {}
+    paretos: dict[int, int] = {}
     if ranked:
-        cis = [ci_of(r, primary) for r in ranked]
-        ranks = tie_groups(
-            [float(r[primary]) for r in ranked], [c[0] for c in cis], [c[1] for c in cis], higher
+        estimates = [finite_figure(r, primary) for r in ranked]
+        groups = tie_groups([e for e in estimates if e is not None], higher)
+        ranks = {r.result_id: rank for r, rank in zip(ranked, groups, strict=True)}
+        paretos = _pareto(ranked, objectives)
+    counts = Counter(ranks.values())
+    out = [
+        Ranked(
+            record=r,
+            rank=ranks.get(r.result_id),
+            tied=r.result_id in ranks and counts[ranks[r.result_id]] > 1,
+            pareto_rank=paretos.get(r.result_id),
+            invalid_reasons=reasons[r.result_id],
         )
-        counts = Counter(ranks)
-        for row, rank in zip(ranked, ranks, strict=True):
-            row.update(rank=rank, tied=counts[rank] > 1)
-        _pareto(ranked, objectives)
-    return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, r.get("result_id", 0)))
+        for r in records
+    ]
+    return sorted(out, key=lambda r: (r.rank is None, r.rank or 0, r.result_id))
 
 
-def complete_objectives(rows: Iterable[dict[str, Any]], objectives: Sequence[str]) -> list[str]:
-    """The objectives every row has a finite value for."""
-    rows = list(rows)
-    return [o for o in objectives if all(finite(r.get(o)) for r in rows)]
+def complete_objectives(records: Iterable[ResultRecord], objectives: Sequence[str]) -> list[str]:
+    """The objectives every record has a finite figure for."""
+    records = list(records)
+    return [o for o in objectives if all(finite_figure(r, o) for r in records)]
 
 
-def _pareto(rows: list[dict[str, Any]], objectives: Sequence[str]) -> None:
-    used = complete_objectives(rows, objectives)
+def objective_points(records: Sequence[ResultRecord], objectives: Sequence[str]) -> np.ndarray:
+    """The (records x objectives) values, for Pareto ranks and hypervolumes."""
+    return np.array([[_value(r, o) for o in objectives] for r in records], dtype=float)
+
+
+def _value(record: ResultRecord, name: str) -> float:
+    found = finite_figure(record, name)
+    if found is None:
+        raise ValueError(f"result {record.result_id} has no finite {name}")
+    return found.value
+
+
+def _pareto(records: list[ResultRecord], objectives: Sequence[str]) -> dict[int, int]:
+    used = complete_objectives(records, objectives)
     if not used:
-        return
-    points = np.array([[float(r[o]) for o in used] for r in rows])
-    for row, rank in zip(rows, pareto_ranks(points, [DIRECTIONS[o] for o in used]), strict=True):
-        row["pareto_rank"] = int(rank)
+        return {}
+    points = objective_points(records, used)
+    ranks = pareto_ranks(points, [direction(o) for o in used])
+    return {r.result_id: int(rank) for r, rank in zip(records, ranks, strict=True)}
 
 
-def rank_by_scenario(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def rank_by_scenario(records: Iterable[ResultRecord]) -> list[Ranked]:
     """:func:`rank_results` with each scenario's own primary metric and objectives
-    (:func:`~tournament.ranking.objectives.primary_metric`; server rows use their stored
-    ``rules`` when they carry them)."""
-    out: list[dict[str, Any]] = []
-    by_scenario = sorted(rows, key=lambda r: str(r.get("scenario", "")))
-    for scenario, members in groupby(by_scenario, key=lambda r: str(r.get("scenario", ""))):
+    (:func:`~tournament.ranking.objectives.primary_metric`, under the rules the first record
+    of the scenario was measured with)."""
+    out: list[Ranked] = []
+    by_scenario = sorted(records, key=lambda r: r.scenario)
+    for scenario, members in groupby(by_scenario, key=lambda r: r.scenario):
         group = list(members)
-        rules = group[0].get("rules") if isinstance(group[0].get("rules"), dict) else None
+        rules = group[0].result.rules
         out += rank_results(
             group,
             primary=primary_metric(scenario, rules),

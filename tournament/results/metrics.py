@@ -69,6 +69,8 @@ class Metric:
         """``value`` with :attr:`digits` significant digits; ``—`` when unknown."""
         if value is None or value != value:
             return "—"
+        if abs(value) >= 10**self.digits and abs(value) < 1e15:
+            return f"{value:,.0f}"  # 10,340 rather than 1.034e+04
         return f"{value:,.{self.digits}g}" if abs(value) < 1e15 else f"{value:.3e}"
 
 

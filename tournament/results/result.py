@@ -70,7 +70,8 @@ class Result:
 
     ``figures`` maps metric names (:data:`~tournament.results.metrics.METRICS`) to estimates;
     a metric that is absent is unknown (never 0). ``valid`` combines the accuracy gate of
-    :attr:`quality`, the minimum rules and the scenario's own rule. ``latencies_ms`` holds every timed query's latency, in order.
+    :attr:`quality`, the minimum rules and the scenario's own rule. ``latencies_ms`` holds
+    every timed query's latency, in order.
     """
 
     scenario: str

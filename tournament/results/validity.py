@@ -24,7 +24,9 @@ def invalid_reasons(result: Result, *, target_ratio: float | None = None) -> lis
     quality = result.quality
     ratio = quality.target_ratio if target_ratio is None else target_ratio
     if not gate(quality.value, quality.reference, ratio, higher_is_better=quality.higher_is_better):
-        target = quality.reference * ratio if quality.higher_is_better else quality.reference / ratio
+        target = (
+            quality.reference * ratio if quality.higher_is_better else quality.reference / ratio
+        )
         reasons.append(
             f"quality {quality.value:.6g} misses the target {target:.6g} "
             f"({ratio:g} x reference {quality.reference:.6g})"
@@ -35,9 +37,10 @@ def invalid_reasons(result: Result, *, target_ratio: float | None = None) -> lis
 
 def _scenario_reasons(result: Result) -> list[str]:
     from tournament import harness
+    from tournament.errors import UserError
 
     try:
         scenario = harness.get(result.scenario)
-    except (KeyError, LookupError):
+    except (KeyError, LookupError, UserError):
         return [f"scenario {result.scenario!r} is not registered here: its rule is unchecked"]
     return scenario.invalid_reasons(result)

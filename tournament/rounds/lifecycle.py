@@ -44,7 +44,7 @@ def create_round(store: Any, spec: RoundSpec) -> str:
     Raises:
         StateError: the round exists beyond draft with another spec.
     """
-    from tournament.store.codec import sha256_of
+    from tournament.hashing import sha256_of
 
     data = spec.to_json()
     row = store.round(spec.name)

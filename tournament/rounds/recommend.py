@@ -1,12 +1,14 @@
 """``tourney recommend``: the best valid stored configuration under a user's constraints.
 
-Candidates are stored results of the workload (optionally one scenario and machine) that
-pass their accuracy gate and met the minimum duration and query count, whose quality is at
-least ``min_quality_ratio`` x the fp32 reference, whose p99 latency (point estimate) is at most
-``max_p99_ms``, and that have the objective's figure. A configuration measured several times
-(same config hash, scenario and machine) is represented by its median result on the objective.
-The best is the candidate with the best objective value; the runner-up is the best other
-configuration, and the two are *tied* when their 95 % CIs on the objective overlap.
+Candidates are stored results of the workload (optionally one scenario and machine) that are
+valid (:attr:`~tournament.results.Result.valid`: minimum rules, accuracy gate, the scenario's
+own rule), whose quality is at least ``min_quality_ratio`` x the fp32 reference (in the
+metric's direction: :attr:`~tournament.results.Quality.ratio`), whose p99 latency (point
+estimate) is at most ``max_p99_ms``, and that have the objective's figure. A configuration
+measured several times (same config hash, scenario and machine) is represented by its median
+result on the objective. The best is the candidate with the best objective value; the
+runner-up is the best other configuration, and the two are *tied* when their 95 % intervals
+on the objective overlap.
 """
 
 from __future__ import annotations
@@ -17,16 +19,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tournament.errors import UserError
-from tournament.ranking.objectives import DIRECTIONS
-from tournament.ranking.table import ci_of, finite
+from tournament.ranking.table import finite_figure
+from tournament.results import metric
+from tournament.store.records import ResultRecord
 
 OBJECTIVES = {
     "cost": "cost_usd_per_million",
     "latency": "latency_p99_ms",
-    "energy": "energy_j_per_query",
+    "energy": "energy_j_per_sample",
     "throughput": "throughput_sps",
 }
-"""``--objective`` choices and the figure each optimises."""
+"""``--objective`` choices and the figure each optimises (energy and cost per sample, so that
+configurations of different batch sizes compare)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A configuration's representative result and how many results it had."""
+
+    record: ResultRecord
+    results: int = 1
 
 
 @dataclass
@@ -35,19 +47,11 @@ class Recommendation:
 
     objective: str
     metric: str
-    best: dict[str, Any] | None
-    runner_up: dict[str, Any] | None = None
+    best: Candidate | None
+    runner_up: Candidate | None = None
     tied: bool | None = None
     candidates: int = 0
     reasons: list[str] = field(default_factory=list)
-
-
-def quality_ratio(row: dict[str, Any], higher_is_better: bool = True) -> float:
-    """Quality relative to the fp32 reference (above 1 is better than the reference)."""
-    quality, reference = float(row["quality"]), float(row["reference_quality"])
-    if higher_is_better:
-        return quality / reference if reference else 0.0
-    return reference / quality if quality else 0.0
 
 
 def recommend(
@@ -65,66 +69,75 @@ def recommend(
     Raises:
         UserError: an unknown objective.
     """
-    from tournament.rounds.standings import higher_is_better
-
     if objective not in OBJECTIVES:
         raise UserError(f"objective: expected one of {', '.join(OBJECTIVES)}, got {objective!r}.")
-    metric = OBJECTIVES[objective]
-    answer = Recommendation(objective, metric, None)
-    rows = store.results(workload=workload, scenario=scenario, machine=machine)
-    answer.reasons.append(f"{len(rows)} stored results of {_where(workload, scenario, machine)}")
-    constraints = _constraints(metric, max_p99_ms, min_quality_ratio, higher_is_better(workload))
-    for label, keep in constraints:
-        rows = [r for r in rows if keep(r)]
+    name = OBJECTIVES[objective]
+    answer = Recommendation(objective, name, None)
+    records = store.results(workload=workload, scenario=scenario, machine=machine)
+    answer.reasons.append(f"{len(records)} stored results of {_where(workload, scenario, machine)}")
+    for label, keep in _constraints(name, max_p99_ms, min_quality_ratio):
+        records = [r for r in records if keep(r)]
         if label:
-            answer.reasons.append(f"{len(rows)} of them {label}")
-    candidates = _candidates(rows, metric)
+            answer.reasons.append(f"{len(records)} of them {label}")
+    candidates = _candidates(records, name)
     answer.candidates = len(candidates)
     if candidates:
         answer.best = best = candidates[0]
-        others = [c for c in candidates if c["config_hash"] != best["config_hash"]]
+        others = [
+            c for c in candidates if c.record.entry.config_hash != best.record.entry.config_hash
+        ]
         if others:
             answer.runner_up = others[0]
-            answer.tied = _overlap(
-                ci_of(best, metric), ci_of(others[0], metric), best[metric], others[0][metric]
-            )
+            ours, theirs = best.record.figure(name), others[0].record.figure(name)
+            answer.tied = ours is not None and theirs is not None and ours.overlaps(theirs)
     return answer
 
 
-Keep = Callable[[dict[str, Any]], bool]
+Keep = Callable[[ResultRecord], bool]
 
 
 def _constraints(
-    metric: str, max_p99_ms: float | None, min_ratio: float | None, higher: bool
+    name: str, max_p99_ms: float | None, min_ratio: float | None
 ) -> list[tuple[str, Keep]]:
     """(label, keep) per constraint, in order; an empty label is not reported."""
     return [
-        (
-            "pass their accuracy gate and minimum rules",
-            lambda r: bool(r["valid"]) and bool(r["min_rules_met"]),
-        ),
+        ("are valid (minimum rules, accuracy gate, scenario rule)", lambda r: r.valid),
         (
             f"reach {min_ratio:g} x the reference quality" if min_ratio else "",
-            lambda r: min_ratio is None or quality_ratio(r, higher) >= min_ratio,
+            lambda r: min_ratio is None or _at_least(r.result.quality.ratio, min_ratio),
         ),
         (
             f"have p99 <= {max_p99_ms:g} ms" if max_p99_ms is not None else "",
-            lambda r: max_p99_ms is None or float(r["latency_p99_ms"]) <= max_p99_ms,
+            lambda r: max_p99_ms is None or _at_most(r.value("latency_p99_ms"), max_p99_ms),
         ),
-        (f"have a {metric} figure", lambda r: finite(r.get(metric))),
+        (f"have a {name} figure", lambda r: finite_figure(r, name) is not None),
     ]
 
 
-def _candidates(rows: list[dict[str, Any]], metric: str) -> list[dict[str, Any]]:
+def _at_least(value: float | None, bound: float) -> bool:
+    return value is not None and value >= bound
+
+
+def _at_most(value: float | None, bound: float) -> bool:
+    return value is not None and value <= bound
+
+
+def _candidates(records: list[ResultRecord], name: str) -> list[Candidate]:
     """One median result per (config, scenario, machine), best first."""
     from tournament.rounds.standings import representative
 
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[(row["config_hash"], row["scenario"], row["machine"])].append(row)
-    candidates = [representative(g, metric) for g in groups.values()]
-    sign = -1.0 if DIRECTIONS[metric] == "max" else 1.0
-    return sorted(candidates, key=lambda r: (sign * float(r[metric]), -r["result_id"]))
+    groups: dict[tuple[str, str, str], list[ResultRecord]] = defaultdict(list)
+    for record in records:
+        groups[(record.entry.config_hash, record.scenario, record.entry.machine)].append(record)
+    candidates = [Candidate(representative(g, name), len(g)) for g in groups.values()]
+    sign = -1.0 if metric(name).higher_is_better else 1.0
+
+    def key(candidate: Candidate) -> tuple[float, int]:
+        value = candidate.record.value(name)
+        assert value is not None  # every candidate has the figure (see _constraints)
+        return sign * value, -candidate.record.result_id
+
+    return sorted(candidates, key=key)
 
 
 def _where(workload: str, scenario: str | None, machine: str | None) -> str:
@@ -134,14 +147,3 @@ def _where(workload: str, scenario: str | None, machine: str | None) -> str:
     if machine:
         parts.append(f"machine {machine}")
     return ", ".join(parts)
-
-
-def _overlap(
-    a: tuple[float | None, float | None],
-    b: tuple[float | None, float | None],
-    a_value: float,
-    b_value: float,
-) -> bool:
-    a_low, a_high = (a_value if a[0] is None else a[0]), (a_value if a[1] is None else a[1])
-    b_low, b_high = (b_value if b[0] is None else b[0]), (b_value if b[1] is None else b[1])
-    return a_low <= b_high and b_low <= a_high

@@ -4,11 +4,12 @@ The configuration is measured again under the same scenario and the same rules, 
 (next repeat index, label ``reproduce``) of the same configuration entered *outside* any round,
 so a reproduction never changes a round's results. The new result is stored like any other,
 and the comparison with :meth:`~tournament.store.results.ResultsPart.add_reproduction`; both
-show with the old result (``tourney results``, ``Store.result(id)["reproductions"]``).
+show with the old result (``Store.result(id).reproductions``).
 
-Agreement per figure (:data:`TOLERANCES`):
+Agreement per figure (:data:`TOLERANCES`, metric names of :data:`tournament.results.METRICS`):
 
-* quality: exactly equal (relative difference <= 1e-9): the evaluation is deterministic.
+* ``quality_ratio`` (quality over the fp32 reference): exactly equal (relative difference
+  <= 1e-9): the evaluation is deterministic.
 * latency percentiles, throughput, energy per query: the new value lies within the old 95 % CI,
   *or* differs by at most the figure's relative tolerance. Timing on a shared machine varies
   between processes by more than one run's CI shows, hence the tolerance: 25 % for p50, p90,
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tournament.errors import UserError
+from tournament.results import Estimate
+from tournament.store.records import ResultRecord
 
 TOLERANCES: dict[str, float] = {
     "latency_p50_ms": 0.25,
@@ -35,16 +38,11 @@ TOLERANCES: dict[str, float] = {
     "latency_p99_ms": 0.50,
     "throughput_sps": 0.25,
     "energy_j_per_query": 0.25,
-    "quality": 1e-9,
+    "quality_ratio": 1e-9,
 }
-"""Relative tolerance per figure (quality: exact up to float rounding)."""
-
-_CI = {
-    "latency_p50_ms": ("latency_p50_ci_low_ms", "latency_p50_ci_high_ms"),
-    "latency_p90_ms": ("latency_p90_ci_low_ms", "latency_p90_ci_high_ms"),
-    "latency_p99_ms": ("latency_p99_ci_low_ms", "latency_p99_ci_high_ms"),
-    "throughput_sps": ("throughput_ci_low_sps", "throughput_ci_high_sps"),
-}
+"""Relative tolerance per figure (metric names; quality: exact up to float rounding)."""
+EXACT = 1e-9
+"""A tolerance this small means the figure must be reproduced exactly (no interval applies)."""
 ENVIRONMENT_KEYS = (
     "python",
     "implementation",
@@ -73,28 +71,32 @@ class Reproduction:
     error: str | None = None
 
 
-def compare_figure(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Old and new value of one figure and whether they agree (see the module)."""
-    before, after = old.get(name), new.get(name)
+def compare_figure(name: str, old: Estimate | None, new: Estimate | None) -> dict[str, Any]:
+    """Old and new value of figure ``name`` and whether they agree (see the module)."""
     tolerance = TOLERANCES[name]
-    out: dict[str, Any] = {"old": before, "new": after, "tolerance": tolerance}
-    if before is None or after is None:
+    out: dict[str, Any] = {
+        "old": None if old is None else old.value,
+        "new": None if new is None else new.value,
+        "tolerance": tolerance,
+    }
+    if old is None or new is None:
         return {**out, "agrees": None, "how": "not measured on both"}
-    low, high = (old.get(k) for k in _CI.get(name, ("", "")))
-    out["old_ci"] = [low, high] if low is not None and high is not None else None
+    before, after = old.value, new.value
+    out["old_ci"] = [old.ci_low, old.ci_high] if old.has_interval else None
     relative = abs(after - before) / abs(before) if before else (0.0 if after == 0 else math.inf)
     out["relative_difference"] = relative
-    if name != "quality" and low is not None and high is not None and low <= after <= high:
+    low, high = old.bounds()
+    if tolerance > EXACT and old.has_interval and low <= after <= high:
         return {**out, "agrees": True, "how": "within the old 95 % CI"}
     if relative <= tolerance:
-        how = "exactly equal" if name == "quality" else f"within {tolerance:.0%}"
+        how = "exactly equal" if tolerance <= EXACT else f"within {tolerance:.0%}"
         return {**out, "agrees": True, "how": how}
     return {**out, "agrees": False, "how": f"differs by {relative:.1%}"}
 
 
-def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def compare(old: ResultRecord, new: ResultRecord) -> dict[str, dict[str, Any]]:
     """Every figure of :data:`TOLERANCES`, compared."""
-    return {name: compare_figure(name, old, new) for name in TOLERANCES}
+    return {name: compare_figure(name, old.figure(name), new.figure(name)) for name in TOLERANCES}
 
 
 def environment_warnings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -131,15 +133,15 @@ def reproduce(
         raise UserError(f"backend: expected 'local' or 'ray', got {backend!r}.")
     old = store.result(result_id)
     run_id = _queue(store, old)
-    error = _measure(store, run_id, old["machine"], backend, ray_address, backend_obj)
-    new_rows = [r for r in store.results(round_name="") if r["run_id"] == run_id]
-    if error is not None or not new_rows:
+    error = _measure(store, run_id, old.entry.machine, backend, ray_address, backend_obj)
+    new_ids = [r.result_id for r in store.results(round_name="") if r.run_id == run_id]
+    if error is not None or not new_ids:
         message = error or "the run produced no result"
         rid = store.add_reproduction(result_id, {"error": message, "run_id": run_id}, agrees=False)
         return Reproduction(result_id, None, rid, False, {}, error=message)
-    new = store.result(new_rows[0]["result_id"])
+    new = store.result(new_ids[0])
     figures = compare(old, new)
-    warnings = environment_warnings(old["environment"], new["environment"])
+    warnings = environment_warnings(dict(old.result.environment), dict(new.result.environment))
     agrees = all(f["agrees"] is not False for f in figures.values())
     report = {
         "figures": figures,
@@ -148,28 +150,31 @@ def reproduce(
         "run_id": run_id,
         "tolerances": TOLERANCES,
     }
-    rid = store.add_reproduction(result_id, report, agrees=agrees, new_result_id=new["result_id"])
-    return Reproduction(result_id, new["result_id"], rid, agrees, figures, warnings)
+    rid = store.add_reproduction(result_id, report, agrees=agrees, new_result_id=new.result_id)
+    return Reproduction(result_id, new.result_id, rid, agrees, figures, warnings)
 
 
-def _queue(store: Any, old: dict[str, Any]) -> int:
+def _queue(store: Any, old: ResultRecord) -> int:
+    from tournament.hashing import sha256_of
     from tournament.schema.submission import Submission
-    from tournament.store.codec import sha256_of
 
-    sub = Submission.model_validate(old["document"])
-    submission_id, _ = store.add_submission(sub, round_name="")
-    rules = store.run(old["run_id"])["rules"]
+    sub = Submission.model_validate(old.document)
+    submission_id = _entry_outside_rounds(store, sub)
+    rules = store.run(old.run_id)["rules"]
+    scenario = old.scenario
     sha = sha256_of(rules)
-    repeats = [
-        r["repeat"]
+    ours = [  # runs of the configuration outside any round, whichever entry they were for
+        r
         for r in store.runs()
-        if r["submission_id"] == submission_id
-        and r["scenario"] == old["scenario"]
+        if r["round_name"] == ""
+        and r["config_hash"] == sub.config_hash
+        and r["scenario"] == scenario
         and r["rules_sha256"] == sha
     ]
+    repeats = [r["repeat"] for r in ours]
     repeat = max(repeats, default=-1) + 1
     store.queue_runs(
-        old["scenario"],
+        scenario,
         rules,
         submission_ids=[submission_id],
         repeats=repeat + 1,
@@ -178,12 +183,23 @@ def _queue(store: Any, old: dict[str, Any]) -> int:
     (run,) = [
         r
         for r in store.runs(status="queued")
-        if r["submission_id"] == submission_id
-        and r["scenario"] == old["scenario"]
+        if r["round_name"] == ""
+        and r["config_hash"] == sub.config_hash
+        and r["scenario"] == scenario
         and r["rules_sha256"] == sha
         and r["repeat"] == repeat
     ]
     return int(run["id"])
+
+
+def _entry_outside_rounds(store: Any, sub: Any) -> int:
+    """An entry of ``sub``'s configuration outside any round: any team's that exists (the runs
+    belong to the configuration), else ``sub`` entered as its team's."""
+    for entry in store.submissions(round_name=""):
+        if entry["config_hash"] == sub.config_hash:
+            return int(entry["id"])
+    submission_id, _ = store.add_submission(sub, round_name="")
+    return int(submission_id)
 
 
 def _measure(

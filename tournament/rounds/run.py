@@ -37,7 +37,6 @@ class RoundStore:
         return int(self._store.requeue_round_running(self.round_name))
 
 
-
 @dataclass
 class RoundRunSummary:
     """What one ``round run`` did."""

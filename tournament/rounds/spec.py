@@ -12,16 +12,14 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from hardware.prices import PriceTable
+from tournament.cost.prices import PriceTable
 from tournament.harness.base import Rules
-from tournament.ranking.objectives import DIRECTIONS
 from tournament.schema.submission import NAME_PATTERN, Quantization
 
-ScenarioName = Literal["single-stream", "offline", "server"]
 Ratio = Annotated[float, Field(gt=0, le=1)]
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 CLASS_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,15}$"
@@ -64,11 +62,14 @@ class WorkloadRules(_Frozen):
     @field_validator("hypervolume_reference")
     @classmethod
     def _known_objectives(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(DIRECTIONS))
+        from tournament.results.metrics import objectives
+
+        known = [m.name for m in objectives()]
+        unknown = sorted(set(value) - set(known))
         if unknown:
             raise ValueError(
                 f"unknown objective(s) {', '.join(unknown)}; expected some of "
-                f"{', '.join(sorted(DIRECTIONS))}"
+                f"{', '.join(sorted(known))}"
             )
         return value
 
@@ -82,7 +83,9 @@ class RoundSpec(_Frozen):
     runtimes: tuple[str, ...] = Field(default=(), max_length=16)
     quantizations: tuple[Quantization, ...] = Field(default=(), max_length=8)
     workloads: dict[str, WorkloadRules] = Field(min_length=1, max_length=16)
-    scenarios: dict[ScenarioName, Rules] = Field(min_length=1)
+    scenarios: dict[str, Rules] = Field(
+        min_length=1, description="Scenario (a registered name) -> its measurement rules."
+    )
     machines: tuple[Annotated[str, Field(pattern=NAME_PATTERN)], ...] = Field(
         default=("local",), min_length=1, max_length=64
     )
@@ -111,7 +114,7 @@ class RoundSpec(_Frozen):
 
     def rules_for(self, scenario: str, seed: int) -> dict[str, Any]:
         """The measurement rules of ``scenario`` with ``seed``, as stored with each run."""
-        return {**self.scenarios[scenario].model_dump(mode="json"), "seed": seed}  # type: ignore[index]
+        return {**self.scenarios[scenario].model_dump(mode="json"), "seed": seed}
 
     def plan(self) -> list[tuple[str, dict[str, Any]]]:
         """Every (scenario, rules) the round measures each entry under (x ``repeats``)."""
@@ -148,17 +151,25 @@ def _division_problems(spec: RoundSpec) -> list[str]:
 
 
 def _scenario_problems(spec: RoundSpec) -> list[str]:
+    """Each scenario's own checks of its rules (unknown names: see :func:`registry_problems`)."""
+    from tournament import harness
+
     problems = []
     for name, rules in spec.scenarios.items():
         if "seed" in rules.model_fields_set:
-            problems.append(f"scenarios.{name}.seed: set seeds at the top level (seeds: [...]).")
-    server = spec.scenarios.get("server")
-    if server is not None and server.server_target_qps is None and not server.server_find_peak:
-        problems.append(
-            "scenarios.server.server_target_qps: the server scenario needs a target QPS or "
-            "server_find_peak: true."
-        )
+            problems.append(
+                f"scenarios.{_key(name)}.seed: set seeds at the top level (seeds: [...])."
+            )
+        if name in harness.names():
+            problems += [
+                _under(f"scenarios.{_key(name)}", p) for p in harness.get(name).check(rules)
+            ]
     return problems
+
+
+def _under(prefix: str, problem: str) -> str:
+    """A scenario check's ``rules.field: ...`` sentence, with the field under ``prefix``."""
+    return f"{prefix}.{problem.removeprefix('rules.')}"
 
 
 def _timing_problems(spec: RoundSpec) -> list[str]:
@@ -180,9 +191,9 @@ def _key(name: str) -> str:
 
 
 def registry_problems(spec: RoundSpec, known_machines: Iterable[str] | None = None) -> list[str]:
-    """Names checked against the registries: workloads, variants, runtimes, machines."""
-    import workloads
-    from tournament import runtimes
+    """Names checked against the registries: workloads, variants, scenarios, runtimes,
+    machines."""
+    from tournament import harness, runtimes, workloads
 
     problems = []
     for name, rules in spec.workloads.items():
@@ -199,6 +210,11 @@ def registry_problems(spec: RoundSpec, known_machines: Iterable[str] | None = No
             for v in rules.variants
             if v not in known
         ]
+    problems += [
+        f"scenarios.{_key(s)}: unknown scenario; expected one of: {', '.join(harness.names())}."
+        for s in spec.scenarios
+        if s not in harness.names()
+    ]
     problems += [
         f"runtimes: unknown runtime {r!r}; expected one of: {', '.join(runtimes.names())}."
         for r in spec.runtimes

@@ -4,14 +4,17 @@ How (documented in ``docs/rounds.md``):
 
 * Groups: workload x scenario x machine x accuracy class of the round's spec (every
   combination the spec allows, with or without entries).
-* Prices: when the spec has a price table, cost per million samples is recomputed with the
-  round's price of the machine (stored results keep the figures they were measured with).
+* Prices: when the spec has a price table, the cost figures of the results on the machines it
+  lists are recomputed (:meth:`~tournament.cost.prices.PriceTable.pricing` and
+  :func:`tournament.cost.priced`); stored results keep the figures they were measured with.
 * One row per entry: an entry with several results in a scenario (seeds x repeats) is
   represented by its median result on the primary metric (for an even count, the worse of
-  the two middle ones).
-* Gate: a row is valid in a class when the minimum duration and query count were met, its
-  quality reaches the class's target ratio of the fp32 reference, and (server) its p99 meets
-  the latency bound. Invalid rows are listed with the reason, unranked.
+  the two middle ones; a result without the figure counts as the worst). Entries of several
+  teams with one configuration share its measurements: they are ranked as one, each listed
+  with the same rank, tied, naming the others in ``shared_with``.
+* Validity in a class: :meth:`~tournament.results.Result.invalid_reasons` at the class's
+  target ratio (minimum rules, accuracy gate, the scenario's own rule). Invalid rows are
+  listed with the reasons, unranked.
 * Rank, ties and Pareto rank: :func:`tournament.ranking.rank_results` with the scenario's
   primary metric and objectives (:mod:`tournament.ranking.objectives`).
 * Hypervolume of the valid rows over the objectives they all have, with the workload's
@@ -22,16 +25,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from tournament.ranking import DIRECTIONS, hypervolume, rank_results, reference_point
+from tournament.cost import priced
+from tournament.cost.prices import PriceTable
+from tournament.ranking import Ranked, direction, hypervolume, rank_results, reference_point
 from tournament.ranking.objectives import objectives_for, primary_metric
-from tournament.ranking.table import complete_objectives, finite
+from tournament.ranking.table import complete_objectives, finite_figure, objective_points
+from tournament.results import METRICS, metric
 from tournament.rounds.spec import RoundSpec
+from tournament.store.records import EntryRef, ResultRecord
 from tournament.store.types import utcnow
 
 ENTRY_FIELDS = (
-    "result_id",
     "submission_id",
     "team",
     "name",
@@ -40,90 +48,61 @@ ENTRY_FIELDS = (
     "runtime",
     "quantization",
     "batch_size",
-    "repeat",
-    "latency_p50_ms",
-    "latency_p90_ms",
-    "latency_p99_ms",
-    "throughput_sps",
-    "quality",
-    "reference_quality",
-    "energy_j_per_query",
-    "cost_usd_per_million",
-    "rank",
-    "tied",
-    "pareto_rank",
-    "valid",
-    "invalid_reason",
 )
+"""Identity of an entry in the stored ranking; ``shared_with`` and its figures follow."""
 TIE_RULE = "ties: 95 % CI overlaps the group leader's CI (docs/rounds.md)"
+FALLBACK_REFERENCE = {"quality_ratio": 0.0}
+"""Reference points :data:`tournament.ranking.REFERENCE` does not list yet."""
 
 
-def higher_is_better(workload: str) -> bool:
-    """Direction of the workload's quality metric (True when unknown)."""
-    import workloads
+def repriced(store: Any, records: Iterable[ResultRecord], table: PriceTable) -> list[ResultRecord]:
+    """``records`` with the cost figures of those on a machine ``table`` lists recomputed.
 
-    try:
-        return bool(workloads.get(workload).metric.higher_is_better)
-    except KeyError:
-        return True
-
-
-def gate(row: dict[str, Any], ratio: float, higher: bool, spec: RoundSpec) -> str | None:
-    """Why ``row`` is invalid in a class of target ``ratio`` (None: it is valid)."""
-    if not row.get("min_rules_met"):
-        return "minimum duration or query count not met"
-    quality, reference = float(row["quality"]), float(row["reference_quality"])
-    target = ratio * reference if higher else reference / ratio
-    if (quality < target) if higher else (quality > target):
-        return f"quality {quality:.6g} misses the target {target:.6g} ({ratio:g} x reference)"
-    server = spec.scenarios.get("server")
-    if row["scenario"] == "server" and server is not None:
-        bound = server.server_latency_bound_ms
-        if float(row["latency_p99_ms"]) > bound:
-            return f"p99 {row['latency_p99_ms']:.4g} ms over the {bound:g} ms latency bound"
-    return None
-
-
-def with_round_prices(rows: list[dict[str, Any]], spec: RoundSpec) -> list[dict[str, Any]]:
-    """Copies of ``rows`` whose costs use the round's price table where it lists the machine."""
-    from hardware.cost import cost_usd_per_million, energy_cost_usd_per_million
-
+    The pricing is :meth:`PriceTable.pricing` of the machine's registered spec (a machine that
+    is not registered has only the table's price) and the entry's configuration; the store is
+    not written.
+    """
+    specs: dict[str, Mapping[str, Any]] = {}
+    configs: dict[int, Mapping[str, Any]] = {}
     out = []
-    for row in rows:
-        row = dict(row)
-        price = spec.prices.price_of(row["machine"]) if spec.prices else None
-        if price is not None:
-            row["price_usd_per_hour"] = price.price_usd_per_hour
-            if finite(row.get("throughput_sps")) and row["throughput_sps"] > 0:
-                row["cost_usd_per_million"] = cost_usd_per_million(
-                    price.price_usd_per_hour, row["throughput_sps"]
-                )
-            if price.tariff_usd_per_kwh is not None and finite(row.get("energy_j_per_sample")):
-                row["tariff_usd_per_kwh"] = price.tariff_usd_per_kwh
-                row["energy_cost_usd_per_million"] = energy_cost_usd_per_million(
-                    row["energy_j_per_sample"], price.tariff_usd_per_kwh
-                )
-        out.append(row)
+    for record in records:
+        entry = record.entry
+        if table.price_of(entry.machine) is None:
+            out.append(record)
+            continue
+        if entry.machine not in specs:
+            row = store.machine(entry.machine)
+            specs[entry.machine] = {**(row["spec"] if row else {}), "id": entry.machine}
+        if entry.submission_id not in configs:
+            submission = store.submission(entry.submission_id) or {}
+            configs[entry.submission_id] = submission.get("config") or {
+                "quantization": entry.quantization
+            }
+        pricing = table.pricing(specs[entry.machine], configs[entry.submission_id])
+        out.append(replace(record, result=priced(record.result, pricing)))
     return out
 
 
-def representative(rows: list[dict[str, Any]], primary: str) -> dict[str, Any]:
-    """The median result of one entry on ``primary`` (the worse middle one for even counts)."""
-    sign = -1.0 if DIRECTIONS[primary] == "max" else 1.0
-    ordered = sorted(rows, key=lambda r: (sign * _value(r, primary), r["result_id"]))
-    chosen = dict(ordered[len(ordered) // 2])
-    chosen["results"] = len(rows)
-    return chosen
+def representative(records: Sequence[ResultRecord], primary: str) -> ResultRecord:
+    """The median result of one entry on ``primary`` (the worse middle one for even counts;
+    results without the figure count as the worst)."""
+    higher = metric(primary).higher_is_better
 
+    def badness(record: ResultRecord) -> tuple[float, int]:
+        found = finite_figure(record, primary)
+        if found is None:
+            return math.inf, record.result_id
+        return (-found.value if higher else found.value), record.result_id
 
-def _value(row: dict[str, Any], metric: str) -> float:
-    value = row.get(metric)
-    return float(value) if value is not None and finite(value) else math.inf
+    ordered = sorted(records, key=badness)
+    return ordered[len(ordered) // 2]
 
 
 def compute_ranking(store: Any, name: str, spec: RoundSpec, spec_sha256: str) -> dict[str, Any]:
     """The ranking of round ``name`` from its stored results (JSON-ready; see the module)."""
-    rows = with_round_prices(store.results(round_name=name), spec)
+    records = store.results(round_name=name)
+    if spec.prices is not None:
+        records = repriced(store, records, spec.prices)
     entries = store.submissions(round_name=name)
     runs = [r for r in store.runs() if r["round_name"] == name]
     groups, frontiers = [], {}
@@ -136,7 +115,7 @@ def compute_ranking(store: Any, name: str, spec: RoundSpec, spec_sha256: str) ->
         for entry in entries:
             cells.setdefault((entry["workload"], entry["machine"]), []).append(entry)
         for (workload, machine), members in sorted(cells.items()):
-            scored = _representatives(rows, members, scenario, primary)
+            scored = _representatives(records, members, scenario, primary)
             missing = _missing(members, scored, runs, scenario)
             for klass, ratio in spec.workloads[workload].target_ratios.items():
                 group = _group(
@@ -161,28 +140,42 @@ def compute_ranking(store: Any, name: str, spec: RoundSpec, spec_sha256: str) ->
 
 
 def _representatives(
-    rows: list[dict[str, Any]], members: list[dict[str, Any]], scenario: str, primary: str
-) -> list[dict[str, Any]]:
+    records: list[ResultRecord], members: list[dict[str, Any]], scenario: str, primary: str
+) -> dict[int, tuple[ResultRecord, int]]:
+    """Result id -> (the entry's representative result, how many results the entry had).
+
+    Results are grouped by the entry they are shown for, the oldest of their configuration's:
+    so by configuration, whose other entries are in each record's ``shared_with``.
+    """
     ids = {m["id"] for m in members}
-    by_entry: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        if row["scenario"] == scenario and row["submission_id"] in ids:
-            by_entry[row["submission_id"]].append(row)
-    return [representative(r, primary) for _, r in sorted(by_entry.items())]
+    by_entry: dict[int, list[ResultRecord]] = defaultdict(list)
+    for record in records:
+        if record.scenario == scenario and record.entry.submission_id in ids:
+            by_entry[record.entry.submission_id].append(record)
+    chosen = [(representative(r, primary), len(r)) for _, r in sorted(by_entry.items())]
+    return {record.result_id: (record, count) for record, count in chosen}
 
 
 def _missing(
     members: list[dict[str, Any]],
-    scored: list[dict[str, Any]],
+    scored: dict[int, tuple[ResultRecord, int]],
     runs: list[dict[str, Any]],
     scenario: str,
 ) -> list[dict[str, Any]]:
-    have = {r["submission_id"] for r in scored}
+    have = {
+        entry.submission_id
+        for record, _ in scored.values()
+        for entry in (record.entry, *record.shared_with)
+    }
     out = []
     for entry in members:
         if entry["id"] in have:
             continue
-        own = [r for r in runs if r["submission_id"] == entry["id"] and r["scenario"] == scenario]
+        own = [  # the runs of the entry's configuration, which it may share
+            r
+            for r in runs
+            if r["config_hash"] == entry["config_hash"] and r["scenario"] == scenario
+        ]
         reasons = sorted({_run_state(r) for r in own})
         out.append(
             {
@@ -209,21 +202,22 @@ def _group(
     ratio: float,
     primary: str,
     objectives: tuple[str, ...],
-    scored: list[dict[str, Any]],
+    scored: dict[int, tuple[ResultRecord, int]],
 ) -> dict[str, Any]:
-    higher = higher_is_better(workload)
-    gated = []
-    for row in scored:
-        reason = gate(row, ratio, higher, spec)
-        gated.append({**row, "valid": reason is None, "invalid_reason": reason})
-    ranked = rank_results(gated, primary=primary, objectives=objectives)
-    valid = [r for r in ranked if r["rank"] is not None]
+    ranked = rank_results(
+        [record for record, _ in scored.values()],
+        primary=primary,
+        objectives=objectives,
+        target_ratio=ratio,
+    )
+    valid = [r.record for r in ranked if r.rank is not None]
     used = complete_objectives(valid, objectives)
-    reference = reference_point(used, spec.workloads[workload].hypervolume_reference)
+    overrides = {**FALLBACK_REFERENCE, **spec.workloads[workload].hypervolume_reference}
+    reference = reference_point(used, overrides)
     volume = None
     if valid and used:
-        points = [[float(r[o]) for o in used] for r in valid]
-        volume = hypervolume(points, [DIRECTIONS[o] for o in used], reference)
+        points = objective_points(valid, used)
+        volume = hypervolume(points, [direction(o) for o in used], reference)
     return {
         "frontier": f"{workload}/{scenario}/{machine}/{klass}",
         "workload": workload,
@@ -235,14 +229,40 @@ def _group(
         "objectives": used,
         "reference": reference,
         "hypervolume": volume,
-        "entries": [_entry(r, primary) for r in ranked],
+        "entries": [
+            _entry(r, primary, scored[r.result_id][1], entry)
+            for r in ranked
+            for entry in (r.record.entry, *r.record.shared_with)
+        ],
     }
 
 
-def _entry(row: dict[str, Any], primary: str) -> dict[str, Any]:
-    from tournament.ranking.table import ci_of
-
-    low, high = ci_of(row, primary)
-    data = {k: row.get(k) for k in ENTRY_FIELDS}
-    data.update(value=row.get(primary), ci_low=low, ci_high=high, results=row.get("results", 1))
+def _entry(ranked: Ranked, primary: str, results: int, entry: EntryRef) -> dict[str, Any]:
+    """One entry of a stored ranking group (JSON-ready; read by exports and the leaderboard):
+    ``entry``, one of those the ranked measurement serves."""
+    record = ranked.record
+    others = [
+        e for e in (record.entry, *record.shared_with) if e.submission_id != entry.submission_id
+    ]
+    data: dict[str, Any] = {"result_id": record.result_id}
+    data.update({k: getattr(entry, k) for k in ENTRY_FIELDS})
+    data["shared_with"] = [e.label for e in others]
+    data["repeat"] = record.repeat
+    data["quality"] = record.result.quality.value
+    data["reference_quality"] = record.result.quality.reference
+    data.update({m.name: record.value(m.name) for m in METRICS})
+    figure = record.figure(primary)
+    low, high = (None, None) if figure is None else (figure.ci_low, figure.ci_high)
+    data.update(
+        value=None if figure is None else figure.value,
+        ci_low=low,
+        ci_high=high,
+        rank=ranked.rank,
+        tied=ranked.tied or (ranked.rank is not None and bool(others)),
+        pareto_rank=ranked.pareto_rank,
+        valid=ranked.valid,
+        invalid_reason="; ".join(ranked.invalid_reasons) or None,
+        invalid_reasons=list(ranked.invalid_reasons),
+        results=results,
+    )
     return data

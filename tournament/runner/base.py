@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Set
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +29,27 @@ class Backend(ABC):
     :class:`~tournament.results.Result` as a dict (``Result.to_dict``), or raises
     :class:`WorkerError` for a deterministic failure (the model raised: not retried) or
     :class:`WorkerLost` when the worker died (system failure, retried by the backend where it
-    can). ``close`` releases everything the backend started and nothing else.
+    can). ``close`` releases everything the backend started and nothing else. Backends are
+    ``tourney.backends`` entry points, made with :meth:`create`.
     """
 
     name: str
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        address: str | None = None,
+        machines: Set[str] = frozenset(),
+        reuse_workers: bool = False,
+    ) -> Backend:
+        """A backend for runs queued on ``machines``; ``address`` joins an existing cluster
+        where the backend has one, ``reuse_workers`` keeps workers between runs where it can.
+
+        Raises:
+            UserError: this backend cannot run those machines (one sentence, naming the option).
+        """
+        return cls()
 
     @abstractmethod
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:

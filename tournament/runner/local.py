@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
+from collections.abc import Set
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from tournament.errors import UserError
 from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
 
 
@@ -72,6 +74,23 @@ class LocalBackend(Backend):
         self.machine_id = machine_id
         self._ctx = multiprocessing.get_context("spawn")
         self._pools: dict[int, ProcessPoolExecutor] = {}
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        address: str | None = None,
+        machines: Set[str] = frozenset(),
+        reuse_workers: bool = False,
+    ) -> LocalBackend:
+        """A local backend; only machine ``local`` can run here."""
+        others = sorted(set(machines) - {"local"})
+        if others:
+            raise UserError(
+                f"machine: the local backend only runs machine 'local', but runs "
+                f"are queued for {', '.join(others)}; use --backend ray."
+            )
+        return cls()
 
     def machines(self) -> set[str]:
         return {self.machine_id}

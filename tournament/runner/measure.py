@@ -53,19 +53,17 @@ def measure(
     ``machine`` is the registered spec of the machine this runs on (power meter parameters);
     without it the local machine is detected. Cost figures are added by the driver.
     """
-    import workloads
-    from hardware.machine import MachineSpec
-    from hardware.power.select import best_meter
-    from tournament import harness, runtimes
+    from tournament import harness, runtimes, workloads
     from tournament.harness.source import ArraySampleSource
     from tournament.harness.stats import summarize
+    from tournament.power import best_meter
 
     sub = Submission.model_validate(document)
     rules = Rules.model_validate(rules_data)
     workload = workloads.get(sub.workload)
     runtime = runtimes.get(sub.runtime)
     scenario = harness.get(scenario_name)
-    spec = MachineSpec.model_validate(machine) if machine else _local_spec()
+    spec = _machine(machine)
 
     phases: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -187,7 +185,8 @@ def _resource_figures(artifact_bytes: int, flops: float, summary: Summary) -> di
     return figures
 
 
-def _local_spec() -> Any:
-    from hardware.detect import detect_local
+def _machine(spec: dict[str, Any] | None) -> Any:
+    """The registered ``spec`` as a machine, or the local machine detected."""
+    from tournament.machines import source
 
-    return detect_local()
+    return source().parse(spec, "machine") if spec else source().detect()

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Set
 from concurrent.futures import Future
 from typing import Any
 
@@ -47,6 +48,17 @@ class RayBackend(Backend):
     """Dispatches work items as Ray tasks."""
 
     name = "ray"
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        address: str | None = None,
+        machines: Set[str] = frozenset(),
+        reuse_workers: bool = False,
+    ) -> RayBackend:
+        """Embedded local Ray, or the cluster at ``address``."""
+        return cls(address, reuse_workers=reuse_workers)
 
     def __init__(
         self,

@@ -14,21 +14,13 @@ from tournament.runner.driver import Driver, RunSummary
 def make_backend(
     kind: str, ray_address: str | None, machines: set[str], *, reuse_workers: bool = False
 ) -> Backend:
-    """A local subprocess backend, or Ray (embedded, or joined with ``ray_address``)."""
-    if kind == "local":
-        from tournament.errors import UserError
-        from tournament.runner.local import LocalBackend
+    """The registered backend ``kind`` (``local`` subprocesses, or Ray: embedded, or joined with
+    ``ray_address``) for runs on ``machines``."""
+    from tournament.runner import BACKENDS
 
-        others = sorted(machines - {"local"})
-        if others:
-            raise UserError(
-                f"machine: the local backend only runs machine 'local', but runs "
-                f"are queued for {', '.join(others)}; use --backend ray."
-            )
-        return LocalBackend()
-    from tournament.runner.ray_backend import RayBackend
-
-    return RayBackend(ray_address, reuse_workers=reuse_workers)
+    return BACKENDS.load(kind).create(
+        address=ray_address, machines=machines, reuse_workers=reuse_workers
+    )
 
 
 def machine_specs(store: Any, machine_ids: set[str]) -> dict[str, dict[str, Any]]:

@@ -1,29 +1,33 @@
-"""Runtimes: each a :class:`~tournament.runtimes.base.Runtime`, loaded lazily by name."""
+"""Runtimes: each a :class:`~tournament.runtimes.base.Runtime`, loaded lazily by name.
+
+Built-in and plugin runtimes alike are ``tourney.runtimes`` entry points (``pyproject.toml``).
+"""
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from tournament.plugins import Registry
 
 if TYPE_CHECKING:
     from tournament.runtimes.base import Runtime
 
-_REGISTRY: dict[str, str] = {
-    "torch": "tournament.runtimes.torch_eager:TorchEager",
-    "torch-compile": "tournament.runtimes.torch_compile:TorchCompile",
-    "onnxruntime": "tournament.runtimes.onnxruntime:OnnxRuntime",
-}
+RUNTIMES: Registry[Runtime[Any]] = Registry(
+    "tourney.runtimes", "tournament.runtimes.base:Runtime", kind="runtime"
+)
+"""Runtime classes by name (entry-point group ``tourney.runtimes``)."""
 
 
 def names() -> list[str]:
-    """Registered runtime names."""
-    return sorted(_REGISTRY)
+    """Registered runtime names, sorted."""
+    return sorted(RUNTIMES.names())
 
 
-@cache
-def get(name: str) -> Runtime:
-    """The runtime called ``name``; ``KeyError`` if unknown."""
-    module, _, attr = _REGISTRY[name].partition(":")
-    cls = getattr(importlib.import_module(module), attr)
-    return cls()
+def get(name: str) -> Runtime[Any]:
+    """The runtime called ``name`` (one shared instance).
+
+    Raises:
+        NotFoundError: an unknown name.
+        PluginError: its plugin does not load.
+    """
+    return RUNTIMES.get(name)

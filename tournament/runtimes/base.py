@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 
+from tournament.schema.submission import RuntimeOptionsBase
+
 if TYPE_CHECKING:
-    from tournament.schema import Quantization, QuantizationOptions, RuntimeOptions
-    from workloads.base import Feed, Workload
+    from tournament.schema import Quantization, QuantizationOptions
+    from tournament.workloads.base import Feed, Workload
+
+OptionsT = TypeVar("OptionsT", bound=RuntimeOptionsBase)
 
 
 class Predictor(Protocol):
@@ -50,10 +54,14 @@ class Prepared:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-class Runtime(ABC):
-    """An inference engine with the quantizations it supports.
+class Runtime(ABC, Generic[OptionsT]):
+    """An inference engine with the quantizations and the options it supports.
 
     Contract:
+    * ``options_model`` is the frozen pydantic model (``extra="forbid"``) of its
+      ``runtime_options``: the shared fields of :class:`RuntimeOptionsBase` plus its own. It
+      lives in a light module (pydantic only): submissions are validated against it without
+      importing the engine. ``check`` and ``prepare`` receive an instance of it.
     * ``check`` is cheap (no heavy imports, nothing built) and returns one sentence per
       problem, naming the field (``quantization``, ``runtime_options.execution_provider``...).
     * ``prepare`` is deterministic for the same inputs and caches artifacts under
@@ -65,11 +73,12 @@ class Runtime(ABC):
     name: str
     description: str
     quantizations: frozenset[Quantization]
+    options_model: ClassVar[type[RuntimeOptionsBase]] = RuntimeOptionsBase
 
     def check(
         self,
         quantization: Quantization,
-        options: RuntimeOptions,
+        options: OptionsT,
         quantization_options: QuantizationOptions,
     ) -> list[str]:
         """Problems with this combination, as sentences (empty when it can run)."""
@@ -88,7 +97,7 @@ class Runtime(ABC):
         workload: Workload,
         variant: str,
         quantization: Quantization,
-        options: RuntimeOptions,
+        options: OptionsT,
         quantization_options: QuantizationOptions,
         cache_dir: str,
     ) -> Prepared:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tournament.runtimes.op_types import DYNAMIC_OP_TYPES, STATIC_OP_TYPES
-from tournament.schema import GraphOptimization, Quantization, QuantizationOptions, RuntimeOptions
+from tournament.schema import Quantization, QuantizationOptions
 
 INT8 = frozenset({Quantization.INT8_DYNAMIC, Quantization.INT8_STATIC})
 _CALIBRATION_FIELDS = ("calibration_method", "calibration_samples")
@@ -59,14 +59,4 @@ def op_types_problems(quantization: Quantization, options: QuantizationOptions) 
     return [
         f"quantization_options.op_types: {names} cannot be quantized by {quantization.value!r}; "
         f"expected ONNX operator names from: {', '.join(sorted(known))}."
-    ]
-
-
-def graph_optimization_unused(runtime: str, options: RuntimeOptions) -> list[str]:
-    """``graph_optimization`` set for a runtime that has no ONNX Runtime graph optimizer."""
-    if options.graph_optimization is GraphOptimization.ALL:
-        return []
-    return [
-        f"runtime_options.graph_optimization: only used by runtime 'onnxruntime'; "
-        f"remove it for runtime {runtime!r}."
     ]

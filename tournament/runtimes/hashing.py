@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tournament.hashing import sha256_of
 
 if TYPE_CHECKING:
     import torch
@@ -18,9 +19,9 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_json(material: dict[str, Any]) -> str:
-    """Hex sha256 of the canonical JSON of ``material`` (keys sorted, no whitespace)."""
-    text = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)
-    return sha256_bytes(text.encode())
+    """:func:`tournament.hashing.sha256_of` of ``material``, values JSON cannot represent
+    (versions, paths) written as their ``str``."""
+    return sha256_of(material, default=str)
 
 
 def state_dict_bytes(module: torch.nn.Module) -> bytes:

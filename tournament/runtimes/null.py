@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 
 class NullPredictor:

@@ -9,7 +9,7 @@ import onnx
 import onnxruntime as ort
 import torch
 
-from tournament.runtimes import onnx_calibrate, onnx_export, onnx_quantize
+from tournament.runtimes import cpu_features, onnx_calibrate, onnx_export, onnx_quantize
 from tournament.runtimes.cache import get_or_build, read_recipe
 from tournament.runtimes.hashing import sha256_json, weights_sha256
 from tournament.runtimes.onnx_export import MODEL_FILE
@@ -17,16 +17,23 @@ from tournament.runtimes.onnxruntime import CACHE_FORMAT
 from tournament.schema import Quantization, QuantizationOptions
 
 if TYPE_CHECKING:
-    from workloads.base import EvalSet, Feed, Workload
+    from tournament.workloads.base import EvalSet, Feed, Workload
 
 
-def _artifact_options(quantization: Quantization, options: QuantizationOptions) -> dict[str, Any]:
-    """The quantization options that change the artifact (the cache key's share)."""
+def _artifact_options(
+    quantization: Quantization, options: QuantizationOptions, cpu: cpu_features.Int8Cpu
+) -> dict[str, Any]:
+    """What changes the artifact (the cache key's share): quantization options and, for int8,
+    the weight type resolved for this CPU."""
     if quantization is Quantization.INT8_STATIC:
-        return options.model_dump(mode="json")
-    if quantization is Quantization.INT8_DYNAMIC:
-        return options.model_dump(mode="json", include={"per_channel", "reduce_range", "op_types"})
-    return {}
+        chosen = options.model_dump(mode="json")
+    elif quantization is Quantization.INT8_DYNAMIC:
+        chosen = options.model_dump(
+            mode="json", include={"per_channel", "reduce_range", "op_types"}
+        )
+    else:
+        return {}
+    return {**chosen, "weight_type": onnx_quantize.weight_type(options, cpu)[0]}
 
 
 def _export(
@@ -51,14 +58,17 @@ def _convert(
     quantization: Quantization,
     options: QuantizationOptions,
     calibration: list[Feed],
+    cpu: cpu_features.Int8Cpu,
 ) -> dict[str, Any]:
     target = tmp / MODEL_FILE
     if quantization is Quantization.FP16:
         quantizer = onnx_quantize.to_fp16(source / MODEL_FILE, target)
     elif quantization is Quantization.INT8_DYNAMIC:
-        quantizer = onnx_quantize.int8_dynamic(source / MODEL_FILE, target, options)
+        quantizer = onnx_quantize.int8_dynamic(source / MODEL_FILE, target, options, cpu)
     else:
-        quantizer = onnx_quantize.int8_static(source / MODEL_FILE, target, options, calibration)
+        quantizer = onnx_quantize.int8_static(
+            source / MODEL_FILE, target, options, calibration, cpu
+        )
     recipe = read_recipe(source)
     recipe.update(quantizer=quantizer, onnx_ops=onnx_export.op_histogram(target))
     return recipe
@@ -104,11 +114,12 @@ def build_artifact(
         return fp32, {"key": fp32_key, "hit": fp32_hit}
     static = quantization is Quantization.INT8_STATIC
     calibration = workload.calibration_set(variant) if static else None
+    cpu = cpu_features.detect()
     key = sha256_json(
         {
             **base,
             "quantization": quantization.value,
-            "options": _artifact_options(quantization, options),
+            "options": _artifact_options(quantization, options, cpu),
             **_identity(quantization, calibration),
         }
     )
@@ -120,7 +131,7 @@ def build_artifact(
             feeds = onnx_calibrate.calibration_feeds(
                 calibration.inputs, names, options.calibration_samples
             )
-        return _convert(fp32, tmp, quantization, options, feeds)
+        return _convert(fp32, tmp, quantization, options, feeds, cpu)
 
     entry, hit = get_or_build(root, key, convert)
     return entry, {"key": key, "hit": hit, "fp32_key": fp32_key, "fp32_hit": fp32_hit}

@@ -31,7 +31,7 @@ from onnxruntime.quantization.registry import QDQRegistry, QLinearOpsRegistry
 
 from tournament.schema import QuantizationOptions
 from tournament.schema.submission import CalibrationMethod as Method
-from workloads.base import Feed
+from tournament.workloads.base import Feed
 
 CALIBRATION_BATCH = 8
 METHODS = {

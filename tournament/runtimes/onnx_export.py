@@ -10,7 +10,7 @@ import onnx
 import torch
 
 if TYPE_CHECKING:
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 EXPORTER = "torch.onnx.export(dynamo=False)"
 """The legacy TorchScript exporter: ~2 s for MiniLM (dynamo needs ~9 s) and a slightly faster

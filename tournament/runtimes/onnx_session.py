@@ -1,4 +1,4 @@
-"""ONNX Runtime sessions built from :class:`RuntimeOptions`, and their predictor."""
+"""ONNX Runtime sessions built from :class:`OnnxRuntimeOptions`, and their predictor."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import numpy as np
 import onnxruntime as ort
 
 from tournament.errors import UserError
-from tournament.schema import ExecutionProvider, GraphOptimization, RuntimeOptions
-from workloads.base import Feed
+from tournament.runtimes.options import GraphOptimization, OnnxRuntimeOptions
+from tournament.schema import ExecutionProvider
+from tournament.workloads.base import Feed
 
 GRAPH_LEVELS = {
     GraphOptimization.DISABLE: ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
@@ -20,7 +21,7 @@ GRAPH_LEVELS = {
 }
 
 
-def providers(options: RuntimeOptions) -> list[str]:
+def providers(options: OnnxRuntimeOptions) -> list[str]:
     """Execution providers in priority order; a UserError if CUDA is asked for and absent."""
     if options.execution_provider is not ExecutionProvider.CUDA:
         return ["CPUExecutionProvider"]
@@ -32,7 +33,7 @@ def providers(options: RuntimeOptions) -> list[str]:
     return ["CUDAExecutionProvider", "CPUExecutionProvider"]
 
 
-def session_options(options: RuntimeOptions) -> ort.SessionOptions:
+def session_options(options: OnnxRuntimeOptions) -> ort.SessionOptions:
     """Threads, graph optimization and execution mode (parallel only with inter-op threads)."""
     so = ort.SessionOptions()
     so.intra_op_num_threads = options.intra_op_threads
@@ -46,7 +47,7 @@ def session_options(options: RuntimeOptions) -> ort.SessionOptions:
     return so
 
 
-def open_session(path: Path, options: RuntimeOptions) -> ort.InferenceSession:
+def open_session(path: Path, options: OnnxRuntimeOptions) -> ort.InferenceSession:
     """An inference session on ``path`` with ``options`` applied."""
     return ort.InferenceSession(
         str(path), sess_options=session_options(options), providers=providers(options)

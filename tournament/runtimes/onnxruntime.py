@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING, Any
 from tournament.errors import UserError
 from tournament.runtimes.base import Prepared, Runtime
 from tournament.runtimes.checks import op_types_problems, unused_quantization_options
-from tournament.schema import Quantization, QuantizationOptions, RuntimeOptions
+from tournament.runtimes.options import OnnxRuntimeOptions
+from tournament.schema import Quantization, QuantizationOptions
 
 if TYPE_CHECKING:
-    from workloads.base import Workload
+    from tournament.workloads.base import Workload
 
 CACHE_FORMAT = 2
 """Bump when the way artifacts are built changes, to invalidate old cache entries."""
 
 
-class OnnxRuntime(Runtime):
+class OnnxRuntime(Runtime[OnnxRuntimeOptions]):
     """ONNX Runtime: fp32, fp16 (converted graph), int8 dynamic and static (QDQ, calibrated).
 
     CPU execution provider by default; CUDA where onnxruntime has it. int8 nodes without a
@@ -40,11 +41,12 @@ class OnnxRuntime(Runtime):
             Quantization.INT8_STATIC,
         }
     )
+    options_model = OnnxRuntimeOptions
 
     def check(
         self,
         quantization: Quantization,
-        options: RuntimeOptions,
+        options: OnnxRuntimeOptions,
         quantization_options: QuantizationOptions,
     ) -> list[str]:
         problems = super().check(quantization, options, quantization_options)
@@ -59,7 +61,7 @@ class OnnxRuntime(Runtime):
         workload: Workload,
         variant: str,
         quantization: Quantization,
-        options: RuntimeOptions,
+        options: OnnxRuntimeOptions,
         quantization_options: QuantizationOptions,
         cache_dir: str,
     ) -> Prepared:
@@ -77,7 +79,7 @@ class OnnxRuntime(Runtime):
 
 
 def _prepared(
-    entry: Path, cache: dict[str, Any], quantization: Quantization, options: RuntimeOptions
+    entry: Path, cache: dict[str, Any], quantization: Quantization, options: OnnxRuntimeOptions
 ) -> Prepared:
     from tournament.runtimes import onnx_session
     from tournament.runtimes.cache import artifact_files, read_recipe

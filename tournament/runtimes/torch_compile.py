@@ -12,7 +12,7 @@ from tournament.schema import Quantization
 
 if TYPE_CHECKING:
     from tournament.runtimes.torch_predictor import TorchPredictor
-    from workloads.base import Workload
+    from tournament.workloads.base import Workload
 
 WARMUP_BATCH = 1
 """Batch size compiled in ``prepare``, which proves that compilation works on this worker."""

@@ -6,17 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from tournament.errors import UserError
 from tournament.runtimes.base import Prepared, Runtime
-from tournament.runtimes.checks import graph_optimization_unused, unused_quantization_options
-from tournament.schema import ExecutionProvider, Quantization, QuantizationOptions, RuntimeOptions
+from tournament.runtimes.checks import unused_quantization_options
+from tournament.runtimes.options import TorchOptions
+from tournament.schema import ExecutionProvider, Quantization, QuantizationOptions
 
 if TYPE_CHECKING:
     from tournament.runtimes.torch_predictor import TorchPredictor
-    from workloads.base import Workload
+    from tournament.workloads.base import Workload
 
 _CPU_ONLY = frozenset({Quantization.INT8_DYNAMIC})
 
 
-class TorchEager(Runtime):
+class TorchEager(Runtime[TorchOptions]):
     """PyTorch eager mode: fp32; bf16 autocast; int8 dynamic (``nn.Linear``); fp16 on CUDA.
 
     The artifact is ``torch.save(state_dict)`` after conversion; its hash also covers the
@@ -29,18 +30,18 @@ class TorchEager(Runtime):
     quantizations = frozenset(
         {Quantization.FP32, Quantization.FP16, Quantization.BF16, Quantization.INT8_DYNAMIC}
     )
+    options_model = TorchOptions
     unsupported_hint = "calibrated int8-static needs runtime 'onnxruntime'."
 
     def check(
         self,
         quantization: Quantization,
-        options: RuntimeOptions,
+        options: TorchOptions,
         quantization_options: QuantizationOptions,
     ) -> list[str]:
         problems = super().check(quantization, options, quantization_options)
         if problems:
             return [f"{problems[0][:-1]}; {self.unsupported_hint}", *problems[1:]]
-        problems += graph_optimization_unused(self.name, options)
         problems += unused_quantization_options(quantization, quantization_options)
         problems += self._device_problems(quantization, options)
         if quantization_options.op_types is not None:
@@ -51,7 +52,7 @@ class TorchEager(Runtime):
             )
         return problems
 
-    def _device_problems(self, quantization: Quantization, options: RuntimeOptions) -> list[str]:
+    def _device_problems(self, quantization: Quantization, options: TorchOptions) -> list[str]:
         cuda = options.execution_provider is ExecutionProvider.CUDA
         if quantization is Quantization.FP16 and not cuda:
             return [
@@ -71,7 +72,7 @@ class TorchEager(Runtime):
         workload: Workload,
         variant: str,
         quantization: Quantization,
-        options: RuntimeOptions,
+        options: TorchOptions,
         quantization_options: QuantizationOptions,
         cache_dir: str,
     ) -> Prepared:
@@ -102,7 +103,7 @@ class TorchEager(Runtime):
         quantization: Quantization,
         quantization_options: QuantizationOptions,
         device: str,
-        options: RuntimeOptions,
+        options: TorchOptions,
     ) -> tuple[TorchPredictor, dict[str, Any]]:
         import torch
 
@@ -140,7 +141,7 @@ class TorchEager(Runtime):
         return {}
 
 
-def _device(options: RuntimeOptions) -> str:
+def _device(options: TorchOptions) -> str:
     """``cuda`` or ``cpu``; a UserError when CUDA is asked for and absent."""
     if options.execution_provider is not ExecutionProvider.CUDA:
         return "cpu"

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 if TYPE_CHECKING:
-    from workloads.base import Feed
+    from tournament.workloads.base import Feed
 
 
 class TorchPredictor:

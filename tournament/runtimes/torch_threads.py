@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tournament.schema import RuntimeOptions
+from tournament.schema import RuntimeOptionsBase
 
 
-def apply_torch_threads(options: RuntimeOptions) -> dict[str, Any]:
+def apply_torch_threads(options: RuntimeOptionsBase) -> dict[str, Any]:
     """Set intra-op and inter-op thread counts; return the counts in force afterwards.
 
     ``torch.set_num_interop_threads`` works once per process and only before any inter-op

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from tournament.schema.submission import (
     ExecutionProvider,
-    GraphOptimization,
     Quantization,
     QuantizationOptions,
-    RuntimeOptions,
+    RuntimeOptionsBase,
     Submission,
 )
 
 __all__ = [
     "ExecutionProvider",
-    "GraphOptimization",
     "Quantization",
     "QuantizationOptions",
-    "RuntimeOptions",
+    "RuntimeOptionsBase",
     "Submission",
 ]

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from tournament import runtimes
 from tournament.errors import UserError
 from tournament.schema.loading import load_document, path_segment
-from tournament.schema.submission import Submission
+from tournament.schema.submission import FOREIGN_OPTION, Submission
 
 MachineLookup = Callable[[], Iterable[str]]
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -38,6 +38,8 @@ def pydantic_problems(exc: ValidationError) -> list[str]:
         kind = err["type"]
         if kind == "extra_forbidden":
             message = "unknown field; remove it (see docs/submission-format.md)"
+        elif kind == FOREIGN_OPTION:
+            message = err["msg"]
         elif kind == "missing":
             message = "required field is missing"
         elif kind == "enum":
@@ -61,7 +63,7 @@ def _short(value: Any) -> str:
 
 def registry_problems(sub: Submission, known_machines: Iterable[str] | None = None) -> list[str]:
     """Problems with names and combinations: workload, variant, runtime, machine, options."""
-    import workloads
+    from tournament import workloads
 
     problems: list[str] = []
     if sub.workload not in workloads.names():

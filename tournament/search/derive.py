@@ -15,13 +15,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tournament.errors import UserError
+from tournament.runtimes.options import GraphOptimization
 from tournament.schema.submission import (
     CalibrationMethod,
     ExecutionProvider,
-    GraphOptimization,
     Quantization,
     QuantizationOptions,
-    RuntimeOptions,
+    RuntimeOptionsBase,
 )
 from tournament.search.space import INT8, SearchSpace
 
@@ -71,13 +71,14 @@ def build_space(
 ) -> SearchSpace:
     """The valid configurations of ``workload_name`` on ``machines`` (id -> machine spec).
 
-    The single-stream scenario issues one sample per query whatever the batch size, so there
-    the batch size is fixed to 1 unless ``spec.batch_sizes`` asks otherwise.
+    A scenario that fixes the samples per query (:attr:`Scenario.batch_sizes
+    <tournament.harness.base.Scenario.batch_sizes>`; single-stream issues one sample per query)
+    fixes the batch sizes to those unless ``spec.batch_sizes`` asks otherwise.
 
     Raises:
         UserError: an unknown name in ``spec``, or a space left empty by the restrictions.
     """
-    import workloads
+    from tournament import workloads
 
     spec = spec or SpaceSpec()
     if workload_name not in workloads.names():
@@ -127,7 +128,9 @@ def _threads(machine: dict[str, Any], spec: SpaceSpec) -> tuple[int, ...]:
 
 
 def _batch_sizes(workload: Any, variant: str, spec: SpaceSpec, scenario: str) -> tuple[int, ...]:
-    default = (1,) if scenario == "single-stream" else DEFAULT_BATCH_SIZES
+    from tournament import harness
+
+    default = harness.get(scenario).batch_sizes or DEFAULT_BATCH_SIZES
     wanted = spec.batch_sizes or default
     bad = [b for b in wanted if not 1 <= b <= 1024]
     if bad:
@@ -153,10 +156,10 @@ def _runtime_table(spec: SpaceSpec, providers: list[str]) -> dict[str, dict[str,
         "graph_optimizations": {},
     }
     for provider in providers:
-        options = RuntimeOptions(execution_provider=ExecutionProvider(provider))
         usable = []
         for name in names:
             runtime = runtimes.get(name)
+            options = runtime.options_model(execution_provider=ExecutionProvider(provider))
             valid = [
                 q
                 for q in quants
@@ -167,7 +170,8 @@ def _runtime_table(spec: SpaceSpec, providers: list[str]) -> dict[str, dict[str,
             usable.append(name)
             key = SearchSpace.key(name, provider)
             table["quantizations"][key] = tuple(valid)
-            table["graph_optimizations"][name] = _graph_levels(runtime, valid[0], spec)
+            if "graph_optimization" in runtime.options_model.model_fields:
+                table["graph_optimizations"][name] = _graph_levels(runtime, valid[0], spec)
             for quant in valid:
                 _int8_choices(table, runtime, key, Quantization(quant), options, spec)
         if usable:
@@ -180,7 +184,7 @@ def _int8_choices(
     runtime: Any,
     key: str,
     quant: Quantization,
-    options: RuntimeOptions,
+    options: RuntimeOptionsBase,
     spec: SpaceSpec,
 ) -> None:
     if quant.value not in INT8:
@@ -203,14 +207,14 @@ def _int8_choices(
 
 
 def _graph_levels(runtime: Any, quant: str, spec: SpaceSpec) -> tuple[str, ...]:
-    """Levels the runtime accepts; only ``all`` (the default) where it has no graph optimizer."""
+    """Levels the runtime (one with a ``graph_optimization`` option) accepts."""
     levels = [g.value for g in GraphOptimization]
     accepted = [
         g
         for g in levels
         if not runtime.check(
             Quantization(quant),
-            RuntimeOptions(graph_optimization=GraphOptimization(g)),
+            runtime.options_model(graph_optimization=GraphOptimization(g)),
             QuantizationOptions(),
         )
     ]

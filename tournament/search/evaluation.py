@@ -26,15 +26,23 @@ class Proposal:
 class Outcome:
     """What evaluating a proposal gave.
 
-    ``metrics`` holds every objective column of the result (None where not measured);
-    ``source`` is ``measured`` (by this trial) or ``stored`` (a result that already existed);
-    ``error`` is set when the evaluation failed; ``attrs`` are links (``result_id``...).
+    ``metrics`` holds the value of every objective metric of the result (``None`` where it is
+    unknown: not measured, or not derivable, never 0). ``quality_ratio`` is the result's
+    quality over the fp32 reference's, oriented so that higher is always better
+    (:attr:`tournament.results.Quality.ratio`); ``quality`` and ``reference_quality`` are shown
+    with it. ``invalid_reasons`` are why the result does not count under the validity rule
+    (:meth:`tournament.results.Result.invalid_reasons`) at the study's accuracy class; an
+    evaluator that cannot judge the rules beyond accuracy (a replay) leaves it empty, the loop
+    checks ``quality_ratio`` itself. ``source`` is ``measured`` (by this trial) or ``stored``
+    (a result that already existed); ``error`` is set when the evaluation failed; ``attrs``
+    are links (``result_id``...).
     """
 
     metrics: dict[str, float | None] = field(default_factory=dict)
+    quality_ratio: float | None = None
     quality: float | None = None
     reference_quality: float | None = None
-    higher_is_better: bool = True
+    invalid_reasons: tuple[str, ...] = ()
     source: str = "measured"
     error: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
@@ -66,14 +74,19 @@ class Evaluator(Protocol):
         ...
 
 
-def constraint_value(outcome: Outcome, min_quality_ratio: float) -> float | None:
-    """The accuracy gate as a constraint: feasible when <= 0; None without a quality.
+def accuracy_constraint(outcome: Outcome, min_quality_ratio: float) -> float | None:
+    """The accuracy gate as an Optuna constraint: feasible when <= 0; None without a ratio.
 
-    ``min_quality_ratio x reference - quality`` when higher quality is better, else
-    ``quality - reference / min_quality_ratio``.
+    ``min_quality_ratio - quality_ratio``: the ratio is oriented so that higher is better
+    whatever the workload metric's direction, so this is <= 0 exactly when
+    :func:`tournament.results.gate` passes at ``min_quality_ratio``.
     """
-    if outcome.quality is None or outcome.reference_quality is None:
+    if outcome.quality_ratio is None:
         return None
-    if outcome.higher_is_better:
-        return min_quality_ratio * outcome.reference_quality - outcome.quality
-    return outcome.quality - outcome.reference_quality / min_quality_ratio
+    return min_quality_ratio - outcome.quality_ratio
+
+
+def validity_constraint(outcome: Outcome) -> float:
+    """The validity rule as an Optuna constraint: the number of reasons the result does not
+    count (0, feasible, when it counts)."""
+    return float(len(outcome.invalid_reasons))

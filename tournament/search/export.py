@@ -26,8 +26,8 @@ def submission_document(
         "name": f"{report.study_name}-t{trial.number}",
         "description": (
             f"Best {objective} ({value:.6g}, screening rules) of Optuna study "
-            f"{report.study_name}, trial {trial.number}, within "
-            f"{report.settings.min_quality_ratio:g} x the fp32 quality."
+            f"{report.study_name}, trial {trial.number}, at quality_ratio >= "
+            f"{report.settings.min_quality_ratio:g} (quality over the fp32 reference's)."
         ),
         **trial.config,
     }

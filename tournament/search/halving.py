@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from tournament.hashing import sha256_of
 from tournament.schema.submission import Submission
 from tournament.search import pareto
 from tournament.search.evaluation import Measured, Proposal
-from tournament.search.report import TrialInfo, best_per_objective
+from tournament.search.report import FullResults, TrialInfo, best_per_objective
 from tournament.search.settings import TEAM, SearchSettings
 from tournament.search.store_evaluator import StoreEvaluator
-from tournament.store.codec import sha256_of
 
 FULL = "full"
 SCREENING = "screening"
@@ -61,19 +61,21 @@ def promote(evaluator: StoreEvaluator, trials: list[TrialInfo]) -> Measured:
     return evaluator.measure(proposals)
 
 
-def full_results(
-    store: Any, settings: SearchSettings, submission_ids: set[int]
-) -> dict[int, dict[str, Any]]:
-    """Full-rule result rows of ``submission_ids`` (by submission id), where they exist."""
+def full_results(store: Any, settings: SearchSettings, submission_ids: set[int]) -> FullResults:
+    """Full-rule results of ``submission_ids`` (by submission id), where they exist."""
     if settings.full_rules is None or not submission_ids:
         return {}
     sha = sha256_of(settings.full_rules)
     runs = {
         r["id"]
         for r in store.runs(status="done")
-        if r["submission_id"] in submission_ids
-        and r["rules_sha256"] == sha
-        and r["scenario"] == settings.scenario
+        if r["rules_sha256"] == sha and r["scenario"] == settings.scenario
     }
-    rows = store.results(scenario=settings.scenario)
-    return {row["submission_id"]: row for row in rows if row["run_id"] in runs}
+    records = store.results(scenario=settings.scenario)
+    return {
+        entry.submission_id: r  # a result serves every entry of its configuration
+        for r in records
+        if r.run_id in runs
+        for entry in (r.entry, *r.shared_with)
+        if entry.submission_id in submission_ids
+    }

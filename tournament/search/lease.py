@@ -1,65 +1,61 @@
-"""One driver per study: a lease in the store, taken over only from a driver known to be dead.
+"""One driver per study: the study's lease in the store, renewed after each told trial.
 
-The owner is ``host:pid``. A driver killed without releasing its lease leaves it behind; a new
-driver on the same host takes it over when that pid no longer runs, so ``kill -9`` then resume
-works at once. A live driver renews its lease after each batch of trials.
+A thin adapter of the store's one lease implementation (:class:`~tournament.store.leases.Lease`):
+the lease of study ``S`` is named ``search:S`` and lasts :data:`TTL_S` without renewal; the
+driver renews it itself (``renew="manual"``) after each trial Optuna is told. A driver killed
+without releasing its lease leaves it behind; a new driver on the same host takes it over at
+once when that process no longer runs (:func:`~tournament.store.leases.is_stale`), so
+``kill -9`` then resume works.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 from typing import Any
 
-from tournament.errors import StateError
+from tournament.store.leases import Lease, LeaseStore
+from tournament.store.leases import lease_name as _lease_name
 
 TTL_S = 6 * 3600.0
 
 
-def owner() -> str:
-    """This process as a lease owner: ``host:pid``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def lease_name(study_name: str) -> str:
-    return f"search:{study_name}"
+    """The lease that guards ``study_name``."""
+    return _lease_name("search", study_name)
 
 
-def acquire(store: Any, study_name: str) -> str:
-    """Hold the study's lease; the owner string.
-
-    Raises:
-        StateError: another live driver holds it.
-    """
-    me, name = owner(), lease_name(study_name)
-    if store.acquire_lease(name, me, TTL_S):
-        return me
-    held = store.lease(name) or {}
-    holder = str(held.get("owner", ""))
-    if _dead(holder) and store.acquire_lease(name, me, TTL_S, stale_owner=holder):
-        return me
-    raise StateError(
-        f"study: {study_name!r} is being searched by another driver ({holder}); "
-        "wait for it to end, or stop it first."
+def _lease(store: LeaseStore, study_name: str, owner: str | None = None) -> Lease:
+    return Lease(
+        store,
+        lease_name(study_name),
+        ttl_s=TTL_S,
+        owner=owner,
+        renew="manual",
+        held=lambda holder: _held_message(study_name, holder),
     )
 
 
-def renew(store: Any, study_name: str, me: str) -> None:
-    store.renew_lease(lease_name(study_name), me, TTL_S)
+def acquire(store: LeaseStore, study_name: str) -> str:
+    """Hold the study's lease; the owner string (for :func:`renew` and :func:`release`).
+
+    Raises:
+        LeaseHeld: another live driver holds it (a :class:`~tournament.errors.StateError`).
+    """
+    return _lease(store, study_name).acquire().owner
 
 
-def release(store: Any, study_name: str, me: str) -> None:
-    store.release_lease(lease_name(study_name), me)
+def renew(store: LeaseStore, study_name: str, me: str) -> bool:
+    """Extend the lease ``me`` holds; False if it was lost."""
+    return _lease(store, study_name, me).renew()
 
 
-def _dead(holder: str) -> bool:
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+def release(store: LeaseStore, study_name: str, me: str) -> None:
+    """Give the lease back."""
+    _lease(store, study_name, me).release()
+
+
+def _held_message(study_name: str, holder: dict[str, Any] | None) -> str:
+    owner = "" if holder is None else str(holder.get("owner", ""))
+    return (
+        f"study: {study_name!r} is being searched by another driver ({owner}); "
+        "wait for it to end, or stop it first."
+    )

@@ -2,8 +2,10 @@
 
 Only this loop talks to the study. Per batch it asks up to ``parallel`` trials, turns each into a
 validated submission, lets the evaluator enter and measure them, and tells every outcome: the
-objective values and the accuracy gate as an Optuna constraint (``Trial.set_constraint``,
-the documented API of Optuna 5; feasible when <= 0), or ``FAIL`` with the error.
+objective values and two Optuna constraints (``Trial.set_constraint``, the documented API of
+Optuna 5; feasible when <= 0): the accuracy gate on the oriented quality ratio, and the validity
+rule of the result. A trial whose evaluation failed, or whose result leaves an objective figure
+or the quality ratio unknown, is told ``FAIL`` with the reason in its ``error`` attribute.
 
 Budget: ``budget`` counts the distinct configurations the study has evaluated. A trial that
 proposes a configuration evaluated before in the study is told the same outcome at once, marked
@@ -14,6 +16,7 @@ measured twice.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from tournament.schema.submission import Submission
 from tournament.schema.validate import parse_submission
-from tournament.search.evaluation import Evaluator, Outcome, Proposal, constraint_value
+from tournament.search.evaluation import (
+    Evaluator,
+    Outcome,
+    Proposal,
+    accuracy_constraint,
+    validity_constraint,
+)
 from tournament.search.settings import TEAM
 from tournament.search.space import SearchSpace, describe
 
@@ -33,8 +42,12 @@ Progress = Callable[[str, int, str], None]
 """``progress(event, trial_number, text)``; events: resumed, started, measured, told,
 duplicate, failed."""
 
-CONSTRAINT = "accuracy"
-"""Name of the accuracy-gate constraint on every trial."""
+ACCURACY = "accuracy"
+"""The accuracy gate as a constraint on every told trial: ``min_quality_ratio - quality_ratio``."""
+
+VALIDITY = "validity"
+"""The validity rule as a constraint on every told trial: how many reasons the result does not
+count (minimum rules, accuracy class, the scenario's own rule); 0 when it counts."""
 
 DUPLICATE_STREAK = 50
 """Consecutive duplicate proposals (per parallel slot) after which the search stops."""
@@ -231,24 +244,25 @@ class SearchLoop:
         for key, value in outcome.attrs.items():
             trial.set_user_attr(key, value)
         trial.set_user_attr("metrics", outcome.metrics)
-        values = [outcome.metrics.get(name) for name in self.objectives]
-        constraint = constraint_value(outcome, self.min_quality_ratio)
-        error = (
-            outcome.error
-            or _missing(self.objectives, values)
-            or (None if constraint is not None else "the result has no quality figure")
-        )
+        trial.set_user_attr("quality", outcome.quality)
+        trial.set_user_attr("reference_quality", outcome.reference_quality)
+        trial.set_user_attr("quality_ratio", outcome.quality_ratio)
+        trial.set_user_attr("invalid_reasons", list(outcome.invalid_reasons))
+        values = [_known(outcome.metrics.get(name)) for name in self.objectives]
+        accuracy = accuracy_constraint(outcome, self.min_quality_ratio)
+        error = outcome.error or _unknown(self.objectives, values, accuracy)
         if error is not None:
             trial.set_user_attr("error", error)
             frozen = self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
             self.progress("failed", trial.number, error.splitlines()[0])
             return frozen
-        assert constraint is not None
-        trial.set_user_attr("quality", outcome.quality)
-        trial.set_user_attr("reference_quality", outcome.reference_quality)
-        trial.set_constraint(CONSTRAINT, constraint)
+        assert accuracy is not None
+        validity = validity_constraint(outcome)
+        trial.set_constraint(ACCURACY, accuracy)
+        trial.set_constraint(VALIDITY, validity)
         frozen = self.study.tell(trial, [float(v) for v in values if v is not None])
-        self.progress("told", trial.number, _summary(self.objectives, values, constraint))
+        feasible = accuracy <= 0 and validity <= 0
+        self.progress("told", trial.number, _summary(self.objectives, values, feasible))
         return frozen
 
     def _tell_duplicate(self, trial: optuna.trial.Trial, twin: FrozenTrial | _Pending) -> None:
@@ -280,13 +294,26 @@ def _submission(config: dict[str, Any], name: str, description: str) -> Submissi
     return parse_submission({"team": TEAM, "name": name, "description": description, **config})
 
 
-def _missing(objectives: tuple[str, ...], values: list[float | None]) -> str | None:
+def _known(value: float | None) -> float | None:
+    """``value``, or None when it is unknown or not a finite number."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _unknown(
+    objectives: tuple[str, ...], values: list[float | None], accuracy: float | None
+) -> str | None:
+    """Why the trial cannot be told: an unknown objective figure or quality ratio (never 0)."""
     absent = [name for name, value in zip(objectives, values, strict=True) if value is None]
-    if not absent:
-        return None
-    return f"the result has no {', '.join(absent)} (not measured on this machine)"
+    if absent:
+        return (
+            f"the result has no {', '.join(absent)}: unknown on this machine (not measured, or "
+            "no price or peak to derive it from), and an unknown figure is never taken as 0"
+        )
+    if accuracy is None:
+        return "the result has no quality ratio: its quality or fp32 reference is undefined"
+    return None
 
 
-def _summary(objectives: tuple[str, ...], values: list[float | None], constraint: float) -> str:
+def _summary(objectives: tuple[str, ...], values: list[float | None], feasible: bool) -> str:
     shown = ", ".join(f"{name}={value:.4g}" for name, value in zip(objectives, values, strict=True))
-    return f"{shown} [{'feasible' if constraint <= 0 else 'infeasible'}]"
+    return f"{shown} [{'feasible' if feasible else 'infeasible'}]"

@@ -8,7 +8,7 @@ usual choice in multi-objective benchmarks. Hypervolumes are therefore unit-free
 between methods that share the front, and at most ``1.1 ** n_objectives``; points beyond the
 reference add nothing. (Bounds over *all* points instead would let a few very bad
 configurations stretch every axis, squeezing all reasonable ones next to the ideal.)
-The hypervolume itself is Optuna's exact WFG computation.
+Fronts, ranks and hypervolumes are those of :mod:`tournament.ranking` (exact, sorting-based).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
+from tournament.ranking.hypervolume import loss_hypervolume
+from tournament.ranking.pareto import loss_front_mask, loss_ranks
 
 REFERENCE = 1.1
 
@@ -27,24 +30,21 @@ def losses(points: Sequence[Sequence[float]], maximize: Sequence[bool]) -> np.nd
 
 
 def nondominated(loss: np.ndarray) -> np.ndarray:
-    """Mask of the rows of ``loss`` that no other row dominates (equal rows are all kept)."""
-    n = loss.shape[0]
-    mask = np.ones(n, dtype=bool)
-    for i in range(n):
-        worse_or_equal = np.all(loss <= loss[i], axis=1) & np.any(loss < loss[i], axis=1)
-        mask[i] = not worse_or_equal.any()
-    return mask
+    """Mask of the rows of ``loss`` that no other row dominates (equal rows are all kept).
+
+    Raises:
+        ValueError: a value is NaN.
+    """
+    return loss_front_mask(loss)
 
 
 def pareto_ranks(loss: np.ndarray) -> np.ndarray:
-    """Non-domination rank of each row: 0 for the front, 1 for the front without it, ..."""
-    ranks = np.full(loss.shape[0], -1, dtype=int)
-    rank = 0
-    while (ranks < 0).any():
-        left = np.flatnonzero(ranks < 0)
-        ranks[left[nondominated(loss[left])]] = rank
-        rank += 1
-    return ranks
+    """Non-domination rank of each row: 0 for the front, 1 for the front without it, ...
+
+    Raises:
+        ValueError: a value is NaN.
+    """
+    return loss_ranks(loss) - 1
 
 
 class Normalizer:
@@ -68,12 +68,6 @@ class Normalizer:
 
 def hypervolume(normalized: np.ndarray) -> float:
     """Hypervolume of normalised losses against the reference 1.1 (points beyond it ignored)."""
-    from optuna._hypervolume import compute_hypervolume
-
     if normalized.size == 0:
         return 0.0
-    reference = np.full(normalized.shape[1], REFERENCE)
-    inside = normalized[np.all(normalized <= reference, axis=1)]
-    if inside.size == 0:
-        return 0.0
-    return float(compute_hypervolume(inside, reference))
+    return loss_hypervolume(normalized, np.full(normalized.shape[1], REFERENCE))

@@ -48,7 +48,7 @@ def pareto_table(report: SearchReport) -> Table:
         for i, name in enumerate(objectives):
             cell = _num((trial.values or ())[i])
             if trial.full is not None:
-                cell += f" [{_num(trial.full.get(name))}]"
+                cell += f" [{_num(trial.full.value(name))}]"
             cells.append(cell)
         cells.append(_num(trial.quality_ratio))
         table.add_row(*cells)
@@ -78,7 +78,7 @@ def best_table(report: SearchReport) -> Table:
         )
     for name, trial in report.best.items():
         index = report.settings.objectives.index(name)
-        full = trial.full.get(name) if trial.full is not None else None
+        full = trial.full.value(name) if trial.full is not None else None
         table.add_row(
             name,
             str(trial.number),

@@ -1,9 +1,10 @@
 """What a study found, as plain data: trials, Pareto set, hypervolume history, best per objective.
 
 These are pure "info" functions over Optuna's frozen trials (and the full-rule results read from
-the store); :mod:`tournament.search.render` draws them. Only feasible, non-duplicate trials take
-part in the Pareto set, the hypervolume and the bests: an infeasible trial is never reported as
-best, whatever its objective values.
+the store as :class:`~tournament.store.records.ResultRecord`); :mod:`tournament.search.render`
+draws them. Only feasible, non-duplicate trials take part in the Pareto set, the hypervolume and
+the bests: an infeasible trial (one that misses the accuracy class or whose result does not
+count) is never reported as best, whatever its objective values.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
     from optuna import Study
     from optuna.trial import FrozenTrial
 
+    from tournament.store.records import ResultRecord
+
+FullResults = dict[int, "ResultRecord"]
+"""Full-rule results by submission id."""
+
 
 @dataclass(frozen=True)
 class TrialInfo:
@@ -33,9 +39,13 @@ class TrialInfo:
     constraint: float | None
     quality: float | None
     reference_quality: float | None
+    quality_ratio: float | None
+    """Quality over the fp32 reference's, oriented so that higher is always better."""
     submission_id: int | None
     error: str | None
-    full: dict[str, Any] | None = None
+    invalid_reasons: tuple[str, ...] = ()
+    """Why the trial's result does not count at the study's accuracy class."""
+    full: ResultRecord | None = None
 
     @property
     def counted(self) -> bool:
@@ -44,19 +54,13 @@ class TrialInfo:
 
     @property
     def feasible(self) -> bool:
-        """Complete and within the accuracy gate."""
+        """Complete, and every constraint (accuracy gate, validity rule) met."""
         return (
             self.state == "COMPLETE"
             and self.values is not None
             and self.constraint is not None
             and self.constraint <= 0
         )
-
-    @property
-    def quality_ratio(self) -> float | None:
-        if self.quality is None or not self.reference_quality:
-            return None
-        return self.quality / self.reference_quality
 
 
 @dataclass
@@ -87,21 +91,30 @@ class SearchReport:
         return self.history[-1][1] if self.history else 0.0
 
     def infeasible_message(self) -> str | None:
-        """A sentence when trials were evaluated but none met the accuracy constraint."""
+        """A sentence when trials were evaluated but none was feasible."""
         done = [t for t in self.trials if t.counted and t.state == "COMPLETE"]
         if not done or self.feasible:
             return None
+        target = self.settings.min_quality_ratio
         best = max(done, key=lambda t: t.quality_ratio or 0.0)
+        ratio = best.quality_ratio or 0.0
+        if ratio < target:
+            return (
+                f"no trial met the accuracy constraint quality_ratio >= {target:g} (quality "
+                f"over the fp32 reference's, higher is better): the best of {len(done)} trials "
+                f"reached {ratio:.4f} (trial {best.number}); lower --min-quality-ratio or widen "
+                "the search space."
+            )
+        reasons = "; ".join(best.invalid_reasons) or "it does not count"
         return (
-            f"no trial met the accuracy constraint quality >= "
-            f"{self.settings.min_quality_ratio:g} x the fp32 reference: the best of "
-            f"{len(done)} trials reached {best.quality_ratio or 0.0:.4f} x (trial "
-            f"{best.number}); lower --min-quality-ratio or widen the search space."
+            f"no trial gave a valid result: trial {best.number}, the most accurate of "
+            f"{len(done)}, met the accuracy constraint but {reasons}; change the rules or "
+            "the search space."
         )
 
 
-def trial_info(frozen: FrozenTrial, full: dict[int, dict[str, Any]] | None = None) -> TrialInfo:
-    """A frozen trial as :class:`TrialInfo` (``full``: full-rule rows by submission id)."""
+def trial_info(frozen: FrozenTrial, full: FullResults | None = None) -> TrialInfo:
+    """A frozen trial as :class:`TrialInfo` (``full``: full-rule results by submission id)."""
     attrs = frozen.user_attrs
     source = "duplicate" if "duplicate_of" in attrs else attrs.get("source")
     submission_id = attrs.get("submission_id")
@@ -115,8 +128,10 @@ def trial_info(frozen: FrozenTrial, full: dict[int, dict[str, Any]] | None = Non
         constraint=max(constraints.values()) if constraints else None,
         quality=attrs.get("quality"),
         reference_quality=attrs.get("reference_quality"),
+        quality_ratio=attrs.get("quality_ratio"),
         submission_id=submission_id,
         error=attrs.get("error"),
+        invalid_reasons=tuple(attrs.get("invalid_reasons") or ()),
         full=(full or {}).get(submission_id) if submission_id is not None else None,
     )
 
@@ -125,9 +140,9 @@ def build_report(
     study: Study,
     settings: SearchSettings,
     space_size: int,
-    full: dict[int, dict[str, Any]] | None = None,
+    full: FullResults | None = None,
 ) -> SearchReport:
-    """The report of ``study`` (``full``: full-rule result rows by submission id)."""
+    """The report of ``study`` (``full``: full-rule results by submission id)."""
     trials = [trial_info(t, full) for t in study.get_trials(deepcopy=False)]
     maximize = [o.maximize for o in settings.objective_list()]
     feasible = [t for t in trials if t.counted and t.feasible]

@@ -17,7 +17,7 @@ from tournament.search.export import write_exports
 from tournament.search.loop import Progress, SearchLoop
 from tournament.search.report import SearchReport, build_report
 from tournament.search.restrict import restrict, round_limits
-from tournament.search.samplers import make_sampler
+from tournament.search.samplers import SAMPLERS, make_sampler
 from tournament.search.settings import RunOptions, SearchSettings, check_study_name
 from tournament.search.space import SearchSpace
 from tournament.search.storage import load_study, open_study
@@ -43,8 +43,8 @@ def run_search(
     """Run (or resume, or extend) a study and return its report.
 
     Raises:
-        UserError: invalid settings, an unknown machine, or a study of this name with other
-            settings.
+        UserError: invalid settings, an unknown machine, a cost objective on a machine without
+            its price, or a study of this name with other settings.
         StateError: another driver is searching this study.
         SearchInterrupted: the user pressed Ctrl-C (the study can be resumed).
     """
@@ -61,12 +61,12 @@ def run_search(
         space = build_space(settings.workload, specs, settings.space, scenario=settings.scenario)
         name = check_study_name(study_name or settings.default_study_name())
         sampler = make_sampler(options.sampler, seed=options.seed, trials=options.trials)
+        settings.check_prices(specs, space.providers)
         study, created = open_study(store.url, name, settings, space, sampler)
         note(
             f"study {name} {'created' if created else 'resumed'} in {store.url} "
             f"({space.size()} configurations in the space)"
         )
-        _price_notes(settings, specs, note)
         me = lease.acquire(store, name)
         try:
             return _session(
@@ -140,7 +140,7 @@ def _session(
             screening,
             objectives=settings.objectives,
             min_quality_ratio=settings.min_quality_ratio,
-            grid=options.sampler == "grid",
+            grid=SAMPLERS.get(options.sampler).enumerates,
             grid_seed=options.seed,
             progress=on_event,
         )
@@ -175,6 +175,7 @@ def _evaluator(
         scenario=settings.scenario,
         rules=rules,
         label=label,
+        target_ratio=settings.min_quality_ratio,
         round_name=settings.round_name,
         machine_wait_s=options.machine_wait_s,
     )
@@ -234,15 +235,3 @@ def search_status(name: str, url: str | None = None) -> SearchReport:
     with Store(url) as store:
         study, settings, space = load_study(store.url, name)
         return study_report(store, study, settings, space)
-
-
-def _price_notes(settings: SearchSettings, specs: dict[str, dict[str, Any]], note: Note) -> None:
-    if "cost_usd_per_million" not in settings.objectives:
-        return
-    for machine, spec in specs.items():
-        if not float(spec.get("price_usd_per_hour") or 0.0):
-            note(
-                f"machine {machine} has no price per hour (0 USD/h), so cost_usd_per_million "
-                "is 0 for every trial on it; register a price with `tourney machines register "
-                "--detect --price-per-hour P`"
-            )

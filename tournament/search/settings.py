@@ -6,19 +6,25 @@ settings (the budget, sampler and seed may change between sessions, see :class:`
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tournament.cost import COST_FIGURES
 from tournament.errors import UserError
 from tournament.harness.base import Rules
+from tournament.hashing import sha256_of
 from tournament.search.derive import SpaceSpec
-from tournament.search.objectives import DEFAULT_OBJECTIVES, Objective, parse_objectives
+from tournament.search.objectives import (
+    DEFAULT_OBJECTIVES,
+    Objective,
+    parse_objectives,
+    unpriced,
+)
 
 STUDY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$")
 """Study names: 1-48 characters, so that trial names ``<study>-t<number>`` stay valid names."""
@@ -82,20 +88,44 @@ class SearchSettings(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _server_needs_a_load(self) -> SearchSettings:
+    def _rules_fit_the_scenario(self) -> SearchSettings:
+        from tournament import harness
+
+        check = harness.get(self.scenario).check
+        problems = []
         for name in ("screening_rules", "full_rules"):
             rules = getattr(self, name)
-            if (
-                self.scenario == "server"
-                and rules is not None
-                and not rules.get("server_target_qps")
-                and not rules.get("server_find_peak")
-            ):
-                raise UserError(
-                    f"{name}: the server scenario needs server_target_qps or server_find_peak "
-                    "in its rules file."
-                )
+            if rules is not None:
+                problems += [_prefixed(name, p) for p in check(Rules.model_validate(rules))]
+        if problems:
+            raise UserError(problems)
         return self
+
+    def check_prices(
+        self, machines: Mapping[str, Mapping[str, Any]], providers: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Refuse cost objectives on machines without the price they are derived from.
+
+        ``machines`` are the machine specs by id, ``providers`` the execution providers the
+        space uses on each (:attr:`SearchSpace.providers`).
+
+        Raises:
+            UserError: one sentence per cost objective and machine that cannot give it.
+        """
+        wanted = [o for o in self.objective_list() if o.name in COST_FIGURES]
+        problems = []
+        for machine_id, used in providers.items():
+            lacking = set().union(*(unpriced(machines[machine_id], p) for p in used))
+            problems += [
+                f"objectives: {o.name} is unknown on machine {machine_id!r}, which lacks the "
+                f"price, tariff or peak it is derived from ({_lowered(o.metric.description)}; "
+                "none or 0 counts as missing); register the machine's prices with `tourney "
+                f"machines register`, or leave {o.name} out of the objectives."
+                for o in wanted
+                if o.name in lacking
+            ]
+        if problems:
+            raise UserError(problems)
 
     def objective_list(self) -> tuple[Objective, ...]:
         """The objectives, with their directions."""
@@ -103,8 +133,7 @@ class SearchSettings(BaseModel):
 
     def fingerprint(self) -> str:
         """sha256 of the canonical JSON of these settings."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return sha256_of(self.model_dump(mode="json"))
 
     def default_study_name(self) -> str:
         """``<workload>-<8 hex digits of the settings>``: the same command resumes the study."""
@@ -139,8 +168,24 @@ class RunOptions:
             raise UserError(f"eta: expected at least 2, got {self.eta}.")
         if self.parallel is not None and self.parallel < 1:
             raise UserError(f"parallel: expected at least 1, got {self.parallel}.")
-        if self.backend not in {"ray", "local"}:
-            raise UserError(f"backend: expected 'ray' or 'local', got {self.backend!r}.")
+        from tournament.runner import BACKENDS
+
+        if self.backend not in BACKENDS:
+            raise UserError(
+                f"backend: expected one of {', '.join(BACKENDS.names())}, got {self.backend!r}."
+            )
+
+
+def _lowered(description: str) -> str:
+    """A metric's description as part of a sentence."""
+    return description[:1].lower() + description[1:].rstrip(".")
+
+
+def _prefixed(field: str, problem: str) -> str:
+    """A scenario's problem with rules as a sentence naming the settings field."""
+    if problem.startswith("rules."):
+        return f"{field}.{problem.removeprefix('rules.')}"
+    return f"{field}: {problem}"
 
 
 def check_study_name(name: str) -> str:

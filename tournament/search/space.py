@@ -31,7 +31,8 @@ class SearchSpace(BaseModel):
     Keys: ``providers``/``threads`` by machine; ``runtimes`` by execution provider;
     ``quantizations`` by :meth:`key` (runtime, provider); ``per_channel`` by
     (runtime, provider, quantization) for int8; ``calibration`` by (runtime, provider) for
-    int8-static; ``graph_optimizations`` by runtime; ``batch_sizes`` by variant.
+    int8-static; ``graph_optimizations`` by runtime, for runtimes with that option (ONNX
+    Runtime); ``batch_sizes`` by variant.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -65,9 +66,7 @@ class SearchSpace(BaseModel):
         )
         runtime_options = {
             "execution_provider": provider,
-            "graph_optimization": self._pick(
-                "graph_optimization", self.graph_optimizations, runtime, choose
-            ),
+            **self._graph_optimization(runtime, choose),
             "intra_op_threads": self._pick("intra_op_threads", self.threads, machine, choose),
         }
         return {
@@ -79,6 +78,21 @@ class SearchSpace(BaseModel):
             "quantization_options": self._int8_options(runtime, provider, quantization, choose),
             "batch_size": self._pick("batch_size", self.batch_sizes, variant, choose),
             "machine": machine,
+        }
+
+    def _graph_optimization(self, runtime: str, choose: Choose) -> dict[str, Any]:
+        """``graph_optimization`` for a runtime that has the option and a choice to make.
+
+        A runtime without the option has no entry; a lone ``all`` (the default) is left to the
+        options model, which also keeps spaces stored with ``{"torch": ["all"]}`` walkable.
+        """
+        levels = self.graph_optimizations.get(runtime)
+        if levels is None or levels == ("all",):
+            return {}
+        return {
+            "graph_optimization": self._pick(
+                "graph_optimization", self.graph_optimizations, runtime, choose
+            )
         }
 
     def _int8_options(

@@ -5,21 +5,51 @@ queues its run under the evaluator's rules and label; both are idempotent, so en
 trial again finds the same rows. ``measure`` reuses a result the run already has (a resumed
 trial whose result was stored before the driver died, or a configuration someone else entered
 and measured), puts back in the queue a run left ``running`` by a killed driver, and measures the
-rest with :class:`~tournament.runner.driver.Driver`, one run per machine at a time.
+rest with :class:`~tournament.runner.driver.Driver`, one run per machine at a time. Each stored
+result is read as a typed record (:class:`~tournament.store.records.ResultRecord`) and turned
+into an :class:`~tournament.search.evaluation.Outcome` by :func:`outcome_of`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from tournament.hashing import sha256_of
+from tournament.results import Result
+from tournament.results.metrics import objectives
 from tournament.runner.base import Backend
 from tournament.search.evaluation import Measured, Outcome, Proposal
-from tournament.search.objectives import DIRECTIONS
-from tournament.store.codec import sha256_of
+from tournament.store.records import ResultRecord
+
+
+def outcome_of(
+    result: Result,
+    *,
+    target_ratio: float,
+    source: str = "measured",
+    attrs: dict[str, Any] | None = None,
+) -> Outcome:
+    """The outcome of ``result`` for a study of accuracy class ``target_ratio``.
+
+    Every objective metric's value (``None`` where unknown), the oriented quality ratio (the
+    one :attr:`~tournament.results.Quality.ratio` the accuracy gate compares, so the constraint
+    and the validity rule agree) and the reasons the result does not count at ``target_ratio``.
+    """
+    quality = result.quality
+    return Outcome(
+        metrics={m.name: result.value(m.name) for m in objectives()},
+        quality_ratio=quality.ratio,
+        quality=quality.value,
+        reference_quality=quality.reference,
+        invalid_reasons=tuple(result.invalid_reasons(target_ratio=target_ratio)),
+        source=source,
+        attrs=dict(attrs or {}),
+    )
 
 
 class StoreEvaluator:
-    """Measures proposals as submissions of ``study_name`` under ``rules`` (see the module)."""
+    """Measures proposals as submissions of ``study_name`` under ``rules`` (see the module);
+    ``target_ratio`` is the study's accuracy class (``min_quality_ratio``)."""
 
     def __init__(
         self,
@@ -30,6 +60,7 @@ class StoreEvaluator:
         scenario: str,
         rules: dict[str, Any],
         label: str,
+        target_ratio: float,
         round_name: str = "",
         machine_wait_s: float = 60.0,
     ) -> None:
@@ -39,6 +70,7 @@ class StoreEvaluator:
         self.scenario = scenario
         self.rules = rules
         self.label = label
+        self.target_ratio = target_ratio
         self.round_name = round_name
         self.machine_wait_s = machine_wait_s
         self._rules_sha = sha256_of(rules)
@@ -65,10 +97,13 @@ class StoreEvaluator:
         return link
 
     def run_of(self, submission_id: int) -> dict[str, Any]:
-        """The run of ``submission_id`` under this evaluator's scenario and rules."""
+        """The run of ``submission_id`` under this evaluator's scenario and rules (the run of its
+        configuration, which it may share with other entries)."""
+        entry = self.store.submission(submission_id) or {}
         for run in self.store.runs():
             if (
-                run["submission_id"] == submission_id
+                run["round_name"] == entry.get("round_name")
+                and run["config_hash"] == entry.get("config_hash")
                 and run["scenario"] == self.scenario
                 and run["rules_sha256"] == self._rules_sha
                 and run["repeat"] == 0
@@ -119,30 +154,21 @@ class StoreEvaluator:
         specs = machine_specs(self.store, {t.machine for t in tasks})
         return work_items(self.store, specs, tasks)
 
-    def _results(self, run_ids: set[int]) -> dict[int, dict[str, Any]]:
-        rows = self.store.results(scenario=self.scenario)
-        return {row["run_id"]: row for row in rows if row["run_id"] in run_ids}
+    def _results(self, run_ids: set[int]) -> dict[int, ResultRecord]:
+        records = self.store.results(scenario=self.scenario)
+        return {r.run_id: r for r in records if r.run_id in run_ids}
 
-    def _outcome(self, number: int, run: dict[str, Any], row: dict[str, Any] | None) -> Outcome:
-        if row is None:
+    def _outcome(self, number: int, run: dict[str, Any], record: ResultRecord | None) -> Outcome:
+        if record is None:
             error = run.get("error") or f"run {run['id']} ended {run['status']} without a result"
             return Outcome(error=error, attrs={f"{self.label}_run_id": run["id"]})
-        submission = self.store.submission(row["submission_id"]) or {}
-        ours = (
-            submission.get("study_name") == self.study_name
-            and submission.get("trial_number") == number
-        )
-        return Outcome(
-            metrics={name: row.get(name) for name in DIRECTIONS},
-            quality=row["quality"],
-            reference_quality=row["reference_quality"],
-            higher_is_better=_higher_is_better(row["workload"]),
+        served = (record.entry, *record.shared_with)  # the run was queued for one of them
+        measured_for = next((e for e in served if e.submission_id == run["submission_id"]), None)
+        measured_for = measured_for or record.entry
+        ours = measured_for.study_name == self.study_name and measured_for.trial_number == number
+        return outcome_of(
+            record.result,
+            target_ratio=self.target_ratio,
             source="measured" if ours else "stored",
-            attrs={f"{self.label}_run_id": run["id"], f"{self.label}_result_id": row["result_id"]},
+            attrs={f"{self.label}_run_id": run["id"], f"{self.label}_result_id": record.result_id},
         )
-
-
-def _higher_is_better(workload: str) -> bool:
-    import workloads
-
-    return bool(workloads.get(workload).metric.higher_is_better)

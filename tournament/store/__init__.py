@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tournament.store.codec import decode_latencies, encode_latencies
 from tournament.store.engine import make_engine
+from tournament.store.leases import Lease, LeaseHeld, lease_name
 from tournament.store.migrate import upgrade
 from tournament.store.models import Origin, RoundStatus, RunStatus
 from tournament.store.records import (
@@ -23,6 +24,8 @@ from tournament.store.store import Store
 __all__ = [
     "FLAT_COLUMNS",
     "EntryRef",
+    "Lease",
+    "LeaseHeld",
     "Origin",
     "Reproduction",
     "ResultRecord",
@@ -33,6 +36,7 @@ __all__ = [
     "decode_latencies",
     "encode_latencies",
     "flat_row",
+    "lease_name",
     "make_engine",
     "retrying",
     "upgrade",

@@ -1,4 +1,7 @@
-"""The store's connection handling, shared by its parts: sessions, counts, backup, closing."""
+"""The store's connection handling, shared by its parts: sessions, counts, backup, closing.
+
+:class:`ReadBase` is what reading needs; :class:`StoreBase` adds migration and writing.
+"""
 
 from __future__ import annotations
 
@@ -19,28 +22,21 @@ from tournament.store.migrate import upgrade
 from tournament.store.models import TABLES
 
 
-class StoreBase:
-    """Opens the database at ``url`` (default :func:`tournament.config.db_url`), migrated to head.
+class ReadBase:
+    """What the read parts of the store need: an ``engine``, read transactions, counts, closing.
 
-    Every public write is one transaction run through :func:`~tournament.store.retry.retrying`;
-    reads see a consistent snapshot. Instances are safe to share between threads (one session
-    per call); every process opens its own.
+    The read parts (``ResultsReads``, ``RoundsReads``, ``MachinesReads``) build on this class
+    only, so they cannot write; :class:`StoreBase` (the writable store) and
+    :class:`~tournament.store.readonly.ReadOnlyStore` both use them. Subclasses set ``url``
+    and ``engine``.
     """
 
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url or db_url()
-        self.engine: Engine = make_engine(self.url)
-        self._writer = writer(self.engine)
-        upgrade(self.engine)
+    url: str
+    engine: Engine
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
     def counts(self) -> dict[str, int]:
@@ -50,6 +46,41 @@ class StoreBase:
                 table.name: session.scalar(select(func.count()).select_from(table)) or 0
                 for table in TABLES
             }
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class StoreBase(ReadBase):
+    """Opens the database at ``url`` (default :func:`tournament.config.db_url`), migrated to head.
+
+    Every public write is one transaction run through :func:`~tournament.store.retry.retrying`;
+    reads see a consistent snapshot. Instances are safe to share between threads (one session
+    per call); every process opens its own.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or db_url()
+        self.engine = make_engine(self.url)
+        self._writer = writer(self.engine)
+        upgrade(self.engine)
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def backup(self, path: str | Path) -> Path:
         """A consistent copy of an SQLite database at ``path``, taken while others may write.
@@ -75,21 +106,6 @@ class StoreBase:
         finally:
             raw.close()
         return target
-
-    def close(self) -> None:
-        """Release every pooled connection."""
-        self.engine.dispose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def row_dict(row: Any) -> dict[str, Any]:

@@ -1,14 +1,12 @@
-"""Encodings of values the store keeps: per-query latencies and content hashes."""
+"""Encodings of values the store keeps: per-query latencies (content hashes:
+:mod:`tournament.hashing`)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 
 def encode_latencies(latencies_ms: Iterable[float]) -> bytes:
@@ -28,13 +26,3 @@ def decode_latencies(blob: bytes | None) -> list[float]:
     if sys.byteorder == "big":
         values.byteswap()
     return values.tolist()
-
-
-def canonical_json(data: Mapping[str, Any]) -> str:
-    """Keys sorted, no whitespace: equal data gives equal text."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
-
-
-def sha256_of(data: Mapping[str, Any]) -> str:
-    """sha256 (hex) of the canonical JSON of ``data``: the identity of a rules set."""
-    return hashlib.sha256(canonical_json(data).encode()).hexdigest()

@@ -10,25 +10,44 @@ from sqlalchemy import select
 
 from tournament.errors import NotFoundError, UserError
 from tournament.schema.submission import NAME_PATTERN
-from tournament.store.base import StoreBase, row_dict
+from tournament.store.base import ReadBase, StoreBase, row_dict
 from tournament.store.models import MachineRow
 from tournament.store.retry import retrying
 
 
-class MachinesPart(StoreBase):
-    """Writes and reads the ``machines`` table."""
+class MachinesReads(ReadBase):
+    """Reads the ``machines`` table (the writable and the read-only store)."""
+
+    def machine(self, id: str) -> dict[str, Any] | None:
+        """One machine as a dict of its columns; None if it is not registered."""
+        with self._read() as session:
+            row = session.get(MachineRow, id)
+            return None if row is None else row_dict(row)
+
+    def machines(self) -> list[dict[str, Any]]:
+        """Every registered machine, by id."""
+        with self._read() as session:
+            return [
+                row_dict(r) for r in session.scalars(select(MachineRow).order_by(MachineRow.id))
+            ]
+
+
+class MachinesPart(MachinesReads, StoreBase):
+    """Writes the ``machines`` table (reads: :class:`MachinesReads`)."""
 
     @retrying
     def upsert_machine(
         self,
         id: str,
         spec: dict[str, Any],
-        price_usd_per_hour: float,
+        price_usd_per_hour: float | None,
         tariff_usd_per_kwh: float,
         instance_type: str | None = None,
         notes: str = "",
     ) -> bool:
         """Register machine ``id`` or replace its spec and prices; True if it was new.
+
+        ``price_usd_per_hour`` None means unknown: the costs of its results are then unknown.
 
         Raises:
             UserError: ``id`` is not a valid name, or a price is negative or not finite.
@@ -50,19 +69,6 @@ class MachinesPart(StoreBase):
                 setattr(row, key, value)
             return False
 
-    def machine(self, id: str) -> dict[str, Any] | None:
-        """One machine as a dict of its columns; None if it is not registered."""
-        with self._read() as session:
-            row = session.get(MachineRow, id)
-            return None if row is None else row_dict(row)
-
-    def machines(self) -> list[dict[str, Any]]:
-        """Every registered machine, by id."""
-        with self._read() as session:
-            return [
-                row_dict(r) for r in session.scalars(select(MachineRow).order_by(MachineRow.id))
-            ]
-
     @retrying
     def delete_machine(self, id: str) -> None:
         """Unregister a machine (its results keep the prices they were computed with).
@@ -77,7 +83,7 @@ class MachinesPart(StoreBase):
             session.delete(row)
 
 
-def _check(id: str, price_usd_per_hour: float, tariff_usd_per_kwh: float) -> None:
+def _check(id: str, price_usd_per_hour: float | None, tariff_usd_per_kwh: float) -> None:
     problems = []
     if not re.match(NAME_PATTERN, id):
         problems.append(
@@ -88,7 +94,7 @@ def _check(id: str, price_usd_per_hour: float, tariff_usd_per_kwh: float) -> Non
         ("price_usd_per_hour", price_usd_per_hour),
         ("tariff_usd_per_kwh", tariff_usd_per_kwh),
     ):
-        if not (math.isfinite(value) and value >= 0):
+        if value is not None and not (math.isfinite(value) and value >= 0):
             problems.append(f"{field} must be a finite number >= 0, not {value!r}.")
     if problems:
         raise UserError(problems)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,11 +91,16 @@ def upgrade(target: Engine | str, revision: str = "head") -> None:
     default; tests migrate old databases from an earlier one)."""
     engine = make_engine(target) if isinstance(target, str) else target
     try:
-        with writer(engine).connect() as connection, connection.begin():
+        with (
+            writer(engine).connect() as connection,
+            _foreign_keys_deferred(connection),
+            connection.begin(),
+        ):
             _lock(connection)
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            _check_foreign_keys(connection)
     finally:
         if isinstance(target, str):
             engine.dispose()
@@ -109,6 +116,32 @@ def upgrade_sql(url: str, *, start: str | None = None) -> str:
     config.output_buffer = buffer
     command.upgrade(config, f"{start}:head" if start else "head", sql=True)
     return buffer.getvalue()
+
+
+@contextmanager
+def _foreign_keys_deferred(connection: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off while migrating (set outside the transaction, as SQLite needs).
+
+    A migration that rebuilds a table (alembic's batch mode: copy, drop, rename) would
+    otherwise delete the rows of every table referencing it ``ON DELETE CASCADE`` when the old
+    table is dropped. :func:`_check_foreign_keys` checks the result before the commit.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"a migration left rows with dangling foreign keys: {broken[:5]}")
 
 
 def _lock(connection: Connection) -> None:

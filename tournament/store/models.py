@@ -6,7 +6,17 @@ convention, so that migrations can address them on every database.
 
 Leaderboard filters are indexed: ``submissions.workload``, ``submissions.machine``,
 ``results.scenario``, ``results.valid``; ``submissions.round_name`` is the leading column of the
-``(round_name, config_hash)`` unique constraint, whose index serves it.
+``(round_name, team, name)`` and ``(round_name, config_hash, team)`` unique constraints, whose
+indexes serve it (the second also joins runs to the entries they measure), and
+``runs.round_name`` of the runs' unique constraint.
+
+Entries and measurements: a ``submissions`` row is an *entry*, a team's named configuration in
+a round (``round_name`` "" outside any round). What is measured is the *configuration*
+``(round_name, config_hash)``: a run belongs to it, not to one entry, so one measurement serves
+every entry of that configuration in that round (entries of several teams; a team enters a
+configuration once per round). ``runs.submission_id`` is the entry whose file the run measures
+(the first one queued for it); the entries a run's results are shown for are those with the
+run's ``(round_name, config_hash)``.
 """
 
 from __future__ import annotations
@@ -93,7 +103,7 @@ class MachineRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     spec: Mapped[dict[str, Any]] = _json()
-    price_usd_per_hour: Mapped[float]
+    price_usd_per_hour: Mapped[float | None]
     tariff_usd_per_kwh: Mapped[float]
     instance_type: Mapped[str | None] = mapped_column(String(128))
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -119,11 +129,14 @@ class RoundRow(Base):
 
 
 class SubmissionRow(Base):
-    """One configuration, entered once per round (``round_name`` "" outside any round)."""
+    """An entry: team ``team``'s configuration ``name`` in a round (``round_name`` "" outside
+    any round). Unique per (round, team, name); a team enters a configuration once per round;
+    entries of several teams may share a configuration, and so its runs."""
 
     __tablename__ = "submissions"
     __table_args__ = (
-        UniqueConstraint("round_name", "config_hash"),
+        UniqueConstraint("round_name", "team", "name"),
+        UniqueConstraint("round_name", "config_hash", "team"),
         CheckConstraint(_one_of("origin", Origin), name="origin"),
         Index(None, "workload"),
         Index(None, "machine"),
@@ -150,17 +163,25 @@ class SubmissionRow(Base):
 
 
 class RunRow(Base):
-    """One scenario measurement of one submission under one rules set (one repeat)."""
+    """One scenario measurement of one configuration of a round under one rules set (one
+    repeat), serving every entry with that configuration in that round.
+
+    ``round_name`` and ``config_hash`` are the configuration measured (those of the entry
+    ``submission_id``, whose file the worker gets).
+    """
 
     __tablename__ = "runs"
     __table_args__ = (
-        UniqueConstraint("submission_id", "scenario", "rules_sha256", "repeat"),
+        UniqueConstraint("round_name", "config_hash", "scenario", "rules_sha256", "repeat"),
         CheckConstraint(_one_of("status", RunStatus), name="status"),
         Index(None, "status"),
+        Index(None, "submission_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    round_name: Mapped[str] = mapped_column(String(64))
+    config_hash: Mapped[str] = mapped_column(String(64))
     scenario: Mapped[str] = mapped_column(String(32))
     rules: Mapped[dict[str, Any]] = _json()
     rules_sha256: Mapped[str] = mapped_column(String(64))

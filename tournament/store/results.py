@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tournament.errors import NotFoundError, StateError, UserError
 from tournament.results import Result
-from tournament.store.base import StoreBase
+from tournament.store.base import ReadBase, StoreBase
+from tournament.store.entries import sharing, shown_results
 from tournament.store.figures import result_columns, result_of
 from tournament.store.models import (
     Origin,
@@ -31,8 +33,77 @@ ENTRY_STATUSES = frozenset({RoundStatus.OPEN.value, RoundStatus.RUNNING.value})
 """Round statuses in which entries and results are accepted."""
 
 
-class ResultsPart(StoreBase):
-    """Writes and reads the ``results`` and ``reproductions`` tables."""
+class ResultsReads(ReadBase):
+    """Reads the ``results`` and ``reproductions`` tables (the writable and the read-only store)."""
+
+    def results(
+        self,
+        *,
+        workload: str | None = None,
+        scenario: str | None = None,
+        machine: str | None = None,
+        round_name: str | None = None,
+        valid: bool | None = None,
+        team: str | None = None,
+        origin: str | None = None,
+        limit: int | None = None,
+    ) -> list[ResultRecord]:
+        """Results, newest first, filtered by whichever arguments are given.
+
+        Each result once, shown for the oldest entry of its configuration that passes the
+        filters, the other entries measured by it in ``shared_with``
+        (:mod:`tournament.store.entries`). Per-query latencies and power traces are left out
+        (see :meth:`result`).
+        """
+        if origin is not None and origin not in {o.value for o in Origin}:
+            raise UserError(f"origin must be 'human' or 'search', not {origin!r}.")
+        if limit is not None and limit < 1:
+            raise UserError(f"limit must be at least 1, not {limit}.")
+        filters = {
+            SubmissionRow.workload: workload,
+            ResultRow.scenario: scenario,
+            SubmissionRow.machine: machine,
+            SubmissionRow.round_name: round_name,
+            ResultRow.valid: valid,
+            SubmissionRow.team: team,
+            SubmissionRow.origin: origin,
+        }
+        with self._read() as session:
+            found = session.execute(shown_results(filters, limit)).tuples().all()
+            shared = sharing(session, [sub for _, sub, _ in found])
+            return [
+                _record(result, sub, run, details=False, shared_with=shared.get(sub.id, ()))
+                for result, sub, run in found
+            ]
+
+    def result(self, result_id: int) -> ResultRecord:
+        """One result with everything: latencies, power trace, the entry's configuration and
+        file, and its reproductions (the entry: the oldest of those it serves, the others in
+        ``shared_with``).
+
+        Raises:
+            NotFoundError: no result has this id.
+        """
+        with self._read() as session:
+            query = shown_results({ResultRow.id: result_id})
+            found = session.execute(query).tuples().first()
+            if found is None:
+                raise NotFoundError(f"result {result_id} does not exist")
+            result, sub, run = found
+            shared = sharing(session, [sub]).get(sub.id, ())
+            record = _record(result, sub, run, details=True, shared_with=shared)
+            return ResultRecord(
+                **{
+                    **{k: getattr(record, k) for k in ResultRecord.__slots__},
+                    "config": sub.config,
+                    "document": sub.document,
+                    "reproductions": _reproductions(session, result_id),
+                }
+            )
+
+
+class ResultsPart(ResultsReads, StoreBase):
+    """Writes the ``results`` and ``reproductions`` tables (reads: :class:`ResultsReads`)."""
 
     @retrying
     def record_result(self, run_id: int, result: Result) -> int:
@@ -78,67 +149,6 @@ class ResultsPart(StoreBase):
                 raise
             return existing
 
-    def results(
-        self,
-        *,
-        workload: str | None = None,
-        scenario: str | None = None,
-        machine: str | None = None,
-        round_name: str | None = None,
-        valid: bool | None = None,
-        team: str | None = None,
-        origin: str | None = None,
-        limit: int | None = None,
-    ) -> list[ResultRecord]:
-        """Results, newest first, filtered by whichever arguments are given.
-
-        Per-query latencies and power traces are left out (see :meth:`result`).
-        """
-        if origin is not None and origin not in {o.value for o in Origin}:
-            raise UserError(f"origin must be 'human' or 'search', not {origin!r}.")
-        if limit is not None and limit < 1:
-            raise UserError(f"limit must be at least 1, not {limit}.")
-        filters = {
-            SubmissionRow.workload: workload,
-            ResultRow.scenario: scenario,
-            SubmissionRow.machine: machine,
-            SubmissionRow.round_name: round_name,
-            ResultRow.valid: valid,
-            SubmissionRow.team: team,
-            SubmissionRow.origin: origin,
-        }
-        query = _joined().order_by(ResultRow.id.desc()).limit(limit)
-        for column, value in filters.items():
-            if value is not None:
-                query = query.where(column == value)
-        with self._read() as session:
-            return [
-                _record(result, sub, run, details=False)
-                for result, sub, run in session.execute(query).tuples()
-            ]
-
-    def result(self, result_id: int) -> ResultRecord:
-        """One result with everything: latencies, power trace, the entry's configuration and
-        file, and its reproductions.
-
-        Raises:
-            NotFoundError: no result has this id.
-        """
-        with self._read() as session:
-            found = session.execute(_joined().where(ResultRow.id == result_id)).tuples().first()
-            if found is None:
-                raise NotFoundError(f"result {result_id} does not exist")
-            result, sub, run = found
-            record = _record(result, sub, run, details=True)
-            return ResultRecord(
-                **{
-                    **{k: getattr(record, k) for k in ResultRecord.__slots__},
-                    "config": sub.config,
-                    "document": sub.document,
-                    "reproductions": _reproductions(session, result_id),
-                }
-            )
-
     @retrying
     def add_reproduction(
         self,
@@ -169,14 +179,6 @@ def _result_id_of_run(session: Session, run_id: int) -> int | None:
     return session.scalar(select(ResultRow.id).where(ResultRow.run_id == run_id))
 
 
-def _joined() -> Select[ResultRow, SubmissionRow, RunRow]:
-    return (
-        select(ResultRow, SubmissionRow, RunRow)
-        .join(SubmissionRow, ResultRow.submission_id == SubmissionRow.id)
-        .join(RunRow, ResultRow.run_id == RunRow.id)
-    )
-
-
 def entry_ref(sub: SubmissionRow) -> EntryRef:
     """The entry identity of a submissions row."""
     return EntryRef(
@@ -197,7 +199,14 @@ def entry_ref(sub: SubmissionRow) -> EntryRef:
     )
 
 
-def _record(result: ResultRow, sub: SubmissionRow, run: RunRow, *, details: bool) -> ResultRecord:
+def _record(
+    result: ResultRow,
+    sub: SubmissionRow,
+    run: RunRow,
+    *,
+    details: bool,
+    shared_with: Iterable[SubmissionRow] = (),
+) -> ResultRecord:
     return ResultRecord(
         result_id=result.id,
         run_id=run.id,
@@ -206,6 +215,7 @@ def _record(result: ResultRow, sub: SubmissionRow, run: RunRow, *, details: bool
         created_at=result.created_at,
         entry=entry_ref(sub),
         result=result_of(result, details=details),
+        shared_with=tuple(entry_ref(other) for other in shared_with),
     )
 
 

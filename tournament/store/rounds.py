@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tournament.errors import NotFoundError, StateError, UserError
+from tournament.hashing import sha256_of
 from tournament.schema.submission import Submission
-from tournament.store.base import StoreBase, row_dict
-from tournament.store.codec import sha256_of
+from tournament.store.base import ReadBase, StoreBase, row_dict
 from tournament.store.models import (
     RoundRow,
     RoundStatus,
@@ -26,12 +25,43 @@ from tournament.store.models import (
 )
 from tournament.store.results import ENTRY_STATUSES
 from tournament.store.retry import retrying
-from tournament.store.submissions import _new_row
+from tournament.store.submissions import enter
 from tournament.store.types import utcnow
 
 
-class RoundsPart(StoreBase):
-    """Writes and reads the ``rounds`` table."""
+class RoundsReads(ReadBase):
+    """Reads the ``rounds`` table (the writable and the read-only store)."""
+
+    def round(self, name: str) -> dict[str, Any] | None:
+        """One round as a dict of its columns; None if there is none of this name."""
+        with self._read() as session:
+            row = session.get(RoundRow, name)
+            return None if row is None else row_dict(row)
+
+    def rounds(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Rounds (with one status if given), oldest first."""
+        query = select(RoundRow).order_by(RoundRow.created_at, RoundRow.name)
+        if status is not None:
+            query = query.where(RoundRow.status == _status(status))
+        with self._read() as session:
+            return [row_dict(row) for row in session.scalars(query)]
+
+    def round_run_counts(self, name: str) -> dict[str, int]:
+        """Runs of the round's entries by status (every status, zeros included)."""
+        query = (
+            select(RunRow.status, func.count())
+            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
+            .where(SubmissionRow.round_name == name)
+            .group_by(RunRow.status)
+        )
+        counts = {s.value: 0 for s in RunStatus}
+        with self._read() as session:
+            counts.update({status: int(n) for status, n in session.execute(query).tuples()})
+        return counts
+
+
+class RoundsPart(RoundsReads, StoreBase):
+    """Writes the ``rounds`` table (reads: :class:`RoundsReads`)."""
 
     @retrying
     def create_round(self, name: str, spec: dict[str, Any], *, schedule: str | None = None) -> bool:
@@ -49,20 +79,6 @@ class RoundsPart(StoreBase):
             if row.spec_sha256 != spec_sha:
                 raise StateError(f"round {name} exists with another spec; choose a new name.")
             return False
-
-    def round(self, name: str) -> dict[str, Any] | None:
-        """One round as a dict of its columns; None if there is none of this name."""
-        with self._read() as session:
-            row = session.get(RoundRow, name)
-            return None if row is None else row_dict(row)
-
-    def rounds(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Rounds (with one status if given), oldest first."""
-        query = select(RoundRow).order_by(RoundRow.created_at, RoundRow.name)
-        if status is not None:
-            query = query.where(RoundRow.status == _status(status))
-        with self._read() as session:
-            return [row_dict(row) for row in session.scalars(query)]
 
     @retrying
     def set_round_status(
@@ -171,50 +187,27 @@ class RoundsPart(StoreBase):
         with self._write() as session:
             return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
-    def round_run_counts(self, name: str) -> dict[str, int]:
-        """Runs of the round's entries by status (every status, zeros included)."""
-        query = (
-            select(RunRow.status, func.count())
-            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
-            .where(SubmissionRow.round_name == name)
-            .group_by(RunRow.status)
-        )
-        counts = {s.value: 0 for s in RunStatus}
-        with self._read() as session:
-            counts.update({status: int(n) for status, n in session.execute(query).tuples()})
-        return counts
-
     @retrying
     def add_round_entry(
         self, sub: Submission, round_name: str, *, source_file: str | None = None
     ) -> tuple[int, bool]:
         """Enter ``sub`` in a round that is open or running, atomically with that check.
 
-        Idempotent like :meth:`add_submission` (same configuration: same id, created False).
+        The identity rules and idempotence of :meth:`add_submission` (the same file again: the
+        same entry, created False).
 
         Raises:
             NotFoundError: no round has this name.
             StateError: the round is a draft or closed.
+            UserError: the entry clashes with one of its team (see
+                :mod:`tournament.store.submissions`).
         """
-        try:
-            with self._write() as session:
-                row = _round_row(session, round_name, lock=True)
-                _require_entries(row)
-                existing = session.scalar(
-                    select(SubmissionRow.id).where(
-                        SubmissionRow.round_name == round_name,
-                        SubmissionRow.config_hash == sub.config_hash,
-                    )
-                )
-                if existing is not None:
-                    return existing, False
-                entry = _new_row(sub, round_name=round_name, origin="human")
-                entry.source_file = source_file
-                session.add(entry)
-                session.flush()
-                return entry.id, True
-        except IntegrityError:  # entered by another writer meanwhile: the unique constraint
-            return self.add_round_entry(sub, round_name, source_file=source_file)
+        with self._write() as session:
+            row = _round_row(session, round_name, lock=True)
+            _require_entries(row)
+            return enter(
+                session, sub, round_name=round_name, origin="human", source_file=source_file
+            )
 
 
 def _round_row(session: Session, name: str, *, lock: bool = False) -> RoundRow:

@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tournament.errors import NotFoundError, StateError, UserError
+from tournament.hashing import sha256_of
 from tournament.store.base import StoreBase, row_dict
-from tournament.store.codec import sha256_of
 from tournament.store.models import RunRow, RunStatus, SubmissionRow
 from tournament.store.retry import retrying
 from tournament.store.types import utcnow
@@ -59,9 +59,11 @@ class RunsPart(StoreBase):
         """Queue runs ``0 .. repeats-1`` of ``scenario`` under ``rules`` for some submissions.
 
         Submissions are those in ``submission_ids`` and/or in ``round_name`` (both: the
-        intersection; neither: all). A run that exists for (submission, scenario, rules, repeat)
-        is left alone when queued, running or done; when failed or cancelled it is queued again
-        only with ``requeue_failed`` (its ``attempts`` are kept).
+        intersection; neither: all). A run measures a submission's configuration in its round,
+        for every entry with that configuration there: a run that exists for (round,
+        configuration, scenario, rules, repeat), whichever entry it was queued for, is left
+        alone when queued, running or done; when failed or cancelled it is queued again only
+        with ``requeue_failed`` (its ``attempts`` are kept).
 
         Returns:
             Ids of the runs this call queued (new or re-queued), in id order; runs already
@@ -94,15 +96,17 @@ class RunsPart(StoreBase):
     ) -> list[int]:
         rules_sha = sha256_of(rules)
         with self._write() as session:
-            targets = _target_ids(session, submission_ids, round_name)
+            targets = _targets(session, submission_ids, round_name)
             existing = _existing_runs(session, scenario, rules_sha)
             queued: list[RunRow] = []
-            for submission_id in targets:
+            for submission_id, configuration in targets:
                 for repeat in range(repeats):
-                    run = existing.get((submission_id, repeat))
+                    run = existing.get((*configuration, repeat))
                     if run is None:
                         run = RunRow(
                             submission_id=submission_id,
+                            round_name=configuration[0],
+                            config_hash=configuration[1],
                             scenario=scenario,
                             rules=rules,
                             rules_sha256=rules_sha,
@@ -110,6 +114,7 @@ class RunsPart(StoreBase):
                             label=label,
                         )
                         session.add(run)
+                        existing[(*configuration, repeat)] = run
                     elif requeue_failed and run.status in _ENDED:
                         _back_to_queue(run)
                     else:
@@ -213,7 +218,10 @@ class RunsPart(StoreBase):
             return row_dict(get_run_row(session, run_id))
 
     def runs(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Runs (with one status if given), oldest first, with their submission's identity."""
+        """Runs (with one status if given), oldest first, each with its configuration
+        (``round_name``, ``config_hash``) and the identity of the entry whose file it measures
+        (``submission_id``, ``team``, ``name``, ...; other entries of the configuration share
+        the run: match runs to an entry by ``round_name`` and ``config_hash``)."""
         query = (
             select(RunRow, SubmissionRow)
             .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
@@ -228,27 +236,30 @@ class RunsPart(StoreBase):
             return [_run_dict(run, sub) for run, sub in session.execute(query).tuples()]
 
 
-def _target_ids(
+def _targets(
     session: Session, submission_ids: Iterable[int] | None, round_name: str | None
-) -> list[int]:
-    query = select(SubmissionRow.id).order_by(SubmissionRow.id)
+) -> list[tuple[int, tuple[str, str]]]:
+    """The submissions to queue for, oldest first: ``(id, (round_name, config_hash))``."""
+    query = select(SubmissionRow.id, SubmissionRow.round_name, SubmissionRow.config_hash)
+    query = query.order_by(SubmissionRow.id)
     if round_name is not None:
         query = query.where(SubmissionRow.round_name == round_name)
-    if submission_ids is None:
-        return list(session.scalars(query))
-    wanted = sorted(set(submission_ids))
-    known = set(session.scalars(select(SubmissionRow.id).where(SubmissionRow.id.in_(wanted))))
-    missing = [str(i) for i in wanted if i not in known]
-    if missing:
-        raise NotFoundError(f"submission {', '.join(missing)} does not exist")
-    return list(session.scalars(query.where(SubmissionRow.id.in_(wanted))))
+    if submission_ids is not None:
+        wanted = sorted(set(submission_ids))
+        known = set(session.scalars(select(SubmissionRow.id).where(SubmissionRow.id.in_(wanted))))
+        missing = [str(i) for i in wanted if i not in known]
+        if missing:
+            raise NotFoundError(f"submission {', '.join(missing)} does not exist")
+        query = query.where(SubmissionRow.id.in_(wanted))
+    return [(row.id, (row.round_name, row.config_hash)) for row in session.execute(query)]
 
 
 def _existing_runs(
     session: Session, scenario: str, rules_sha: str
-) -> dict[tuple[int, int], RunRow]:
+) -> dict[tuple[str, str, int], RunRow]:
+    """Runs of ``scenario`` under these rules by (round, configuration, repeat)."""
     query = select(RunRow).where(RunRow.scenario == scenario, RunRow.rules_sha256 == rules_sha)
-    return {(run.submission_id, run.repeat): run for run in session.scalars(query)}
+    return {(run.round_name, run.config_hash, run.repeat): run for run in session.scalars(query)}
 
 
 def get_run_row(session: Session, run_id: int) -> RunRow:

@@ -1,10 +1,22 @@
-"""Submissions: one row per configuration per round, entered idempotently."""
+"""Submissions: the entries, one row per (round, team, name), entered idempotently.
+
+An entry's identity is ``(round_name, team, name)`` (``round_name`` "" outside any round); its
+``config_hash`` identifies what is measured. The rules (:func:`resolve_entry`):
+
+* The same file again (same team, name and configuration): the same entry, nothing written.
+* Another team, same configuration: a new entry, sharing the configuration's measurements.
+* The same team and name with another configuration: refused (``name``: choose a new name).
+* The same team and configuration under another name: refused, naming the existing entry (a
+  team enters a configuration once per round); except for the search (origin ``search``),
+  whose trials of several studies may propose one configuration: it gets the existing entry.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,44 +41,55 @@ class SubmissionsPart(StoreBase):
         study_name: str | None = None,
         trial_number: int | None = None,
     ) -> tuple[int, bool]:
-        """Enter ``sub`` in ``round_name`` ("" outside any round).
+        """Enter ``sub`` in ``round_name`` ("" outside any round) as team ``sub.team``'s entry
+        ``sub.name``.
 
-        Idempotent: the same configuration (same ``config_hash``) in the same round returns the
-        existing id and ``created`` False, whoever submitted it first and whatever its name.
+        Idempotent: the same team, name and configuration return the existing entry and
+        ``created`` False (nothing is written). Another team's entry of the same configuration
+        is a new entry that shares its measurements. See the module for what is refused.
 
         Returns:
             ``(submission_id, created)``.
 
         Raises:
-            UserError: ``origin`` is not "human" or "search".
+            UserError: ``origin`` is not "human" or "search"; the team has an entry of this
+                name with another configuration, or (origin "human") this configuration under
+                another name.
         """
-        if origin not in {o.value for o in Origin}:
-            raise UserError(f"origin must be 'human' or 'search', not {origin!r}.")
-        config_hash = sub.config_hash
-        try:
-            with self._write() as session:
-                existing = self._submission_id(session, round_name, config_hash)
-                if existing is not None:
-                    return existing, False
-                row = _new_row(sub, round_name=round_name, origin=origin)
-                row.source_file = source_file
-                row.study_name, row.trial_number = study_name, trial_number
-                session.add(row)
-                session.flush()
-                return row.id, True
-        except IntegrityError:  # another writer entered it between our check and our insert
-            with self._read() as session:
-                existing = self._submission_id(session, round_name, config_hash)
-            if existing is None:
-                raise
-            return existing, False
+        _check_origin(origin)
+        with self._write() as session:
+            return enter(
+                session,
+                sub,
+                round_name=round_name,
+                origin=origin,
+                source_file=source_file,
+                study_name=study_name,
+                trial_number=trial_number,
+            )
 
-    @staticmethod
-    def _submission_id(session: Session, round_name: str, config_hash: str) -> int | None:
-        query = select(SubmissionRow.id).where(
-            SubmissionRow.round_name == round_name, SubmissionRow.config_hash == config_hash
-        )
-        return session.scalar(query)
+    def entry_problems(
+        self, subs: Sequence[Submission], *, round_name: str = "", origin: str = "human"
+    ) -> list[str | None]:
+        """Why each of ``subs`` could not be entered in ``round_name`` (None: it could).
+
+        Checks every identity rule (see the module) against the stored entries and the
+        earlier ``subs`` of the list, writing nothing: a command entering several files checks
+        them all before storing any.
+        """
+        _check_origin(origin)
+        problems: list[str | None] = []
+        batch: list[tuple[str, str, str]] = []
+        with self._read() as session:
+            for sub in subs:
+                try:
+                    resolve_entry(session, sub, round_name=round_name, origin=origin)
+                    problem = _batch_clash(sub, batch, round_name=round_name, origin=origin)
+                except UserError as error:
+                    problem = "; ".join(error.problems)
+                problems.append(problem)
+                batch.append((sub.team, sub.name, sub.config_hash))
+        return problems
 
     def submission(self, submission_id: int) -> dict[str, Any] | None:
         """One submission as a dict of its columns; None if there is none with this id."""
@@ -81,6 +104,108 @@ class SubmissionsPart(StoreBase):
             query = query.where(SubmissionRow.round_name == round_name)
         with self._read() as session:
             return [row_dict(row) for row in session.scalars(query)]
+
+
+def enter(
+    session: Session,
+    sub: Submission,
+    *,
+    round_name: str,
+    origin: str,
+    source_file: str | None = None,
+    study_name: str | None = None,
+    trial_number: int | None = None,
+) -> tuple[int, bool]:
+    """Enter ``sub`` within ``session``'s write transaction: ``(entry id, created)``.
+
+    The rules of :func:`resolve_entry`; a concurrent writer that entered the same entry first
+    (the unique constraints fail our insert) is resolved again, in a savepoint.
+    """
+    existing = resolve_entry(session, sub, round_name=round_name, origin=origin)
+    if existing is not None:
+        return existing, False
+    row = _new_row(sub, round_name=round_name, origin=origin)
+    row.source_file = source_file
+    row.study_name, row.trial_number = study_name, trial_number
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another writer entered it between our check and our insert
+        existing = resolve_entry(session, sub, round_name=round_name, origin=origin)
+        if existing is None:
+            raise
+        return existing, False
+    return row.id, True
+
+
+def resolve_entry(session: Session, sub: Submission, *, round_name: str, origin: str) -> int | None:
+    """The id of the stored entry ``sub`` is again; None when it is a new entry.
+
+    Raises:
+        UserError: ``sub`` clashes with an entry of its team (see the module).
+    """
+    query = select(SubmissionRow).where(
+        SubmissionRow.round_name == round_name,
+        SubmissionRow.team == sub.team,
+        or_(SubmissionRow.name == sub.name, SubmissionRow.config_hash == sub.config_hash),
+    )
+    rows = list(session.scalars(query.order_by(SubmissionRow.id)))
+    for row in rows:  # the same name: the same file again, or a clash
+        if row.name == sub.name:
+            if row.config_hash == sub.config_hash:
+                return row.id
+            raise UserError(_name_taken(sub, row, round_name))
+    for row in rows:  # the same configuration under another name
+        if origin == Origin.SEARCH.value:
+            return row.id
+        raise UserError(_configuration_entered(sub, row, round_name))
+    return None
+
+
+def _batch_clash(
+    sub: Submission, batch: list[tuple[str, str, str]], *, round_name: str, origin: str
+) -> str | None:
+    """Why ``sub`` clashes with an earlier file of the same command (None: it does not)."""
+    where = _where(round_name)
+    for team, name, config_hash in batch:
+        if team != sub.team:
+            continue
+        if name == sub.name and config_hash != sub.config_hash:
+            return (
+                f"name: team {team} enters {name!r} {where} twice, with two different "
+                "configurations; give one of them another name."
+            )
+        if name != sub.name and config_hash == sub.config_hash and origin != Origin.SEARCH.value:
+            return (
+                f"name: team {team} enters one configuration {where} as both {name!r} and "
+                f"{sub.name!r}; a team enters a configuration once per round."
+            )
+    return None
+
+
+def _name_taken(sub: Submission, row: SubmissionRow, round_name: str) -> str:
+    return (
+        f"name: team {sub.team} already has an entry {row.name!r} {_where(round_name)} "
+        f"(#{row.id}, config {row.config_hash[:12]}) with another configuration (config "
+        f"{sub.config_hash[:12]}); choose a new name for this one."
+    )
+
+
+def _configuration_entered(sub: Submission, row: SubmissionRow, round_name: str) -> str:
+    return (
+        f"name: team {sub.team} already entered this configuration {_where(round_name)} as "
+        f"{row.name!r} (#{row.id}); a team enters a configuration once per round, not also "
+        f"as {sub.name!r}."
+    )
+
+
+def _where(round_name: str) -> str:
+    return f"in round {round_name}" if round_name else "outside any round"
+
+
+def _check_origin(origin: str) -> None:
+    if origin not in {o.value for o in Origin}:
+        raise UserError(f"origin must be 'human' or 'search', not {origin!r}.")
 
 
 def _new_row(sub: Submission, *, round_name: str, origin: str) -> SubmissionRow:

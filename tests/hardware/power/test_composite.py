@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from hardware.machine import MachineSpec
-from hardware.power import CompositeMeter, EstimateMeter, NvmlMeter
-from hardware.power.composite import sum_traces
+from hardware.power import EstimateMeter, NvmlMeter
+from tournament.power import CompositeMeter, sum_traces
 
 
 def test_sum_traces_by_hand() -> None:

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from leaderboard.figures.pareto import pareto_data
-from leaderboard.metrics import METRICS
 from tournament.errors import UserError
+from tournament.results import BY_NAME
 
 
 def _dominated(points: np.ndarray, i: int, signs: np.ndarray) -> bool:
@@ -26,7 +26,7 @@ def _digits_single(results: pd.DataFrame) -> pd.DataFrame:
     [
         ("latency_p50_ms", "throughput_sps"),
         ("latency_p99_ms", "cost_usd_per_million"),
-        ("energy_j_per_query", "quality"),
+        ("energy_j_per_query", "quality_ratio"),
     ],
 )
 def test_frontier_is_exactly_the_non_dominated_valid_points(
@@ -36,7 +36,7 @@ def test_frontier_is_exactly_the_non_dominated_valid_points(
     data = pareto_data(frame, x, y)
     valid = frame[frame["valid"]]
     points = valid[[x, y]].to_numpy(dtype=float)
-    signs = np.array([1.0 if METRICS[k].direction == "min" else -1.0 for k in (x, y)])
+    signs = np.array([1.0 if BY_NAME[k].direction == "min" else -1.0 for k in (x, y)])
     expected = {
         int(rid) for i, rid in enumerate(valid["result_id"]) if not _dominated(points, i, signs)
     }
@@ -69,20 +69,23 @@ def test_steps_form_a_staircase_through_the_frontier(results: pd.DataFrame) -> N
 
 def test_colour_size_and_hover_carry_the_configuration(results: pd.DataFrame) -> None:
     frame = _digits_single(results)
-    data = pareto_data(frame, "latency_p99_ms", "throughput_sps", "quality", "cost_usd_per_million")
+    data = pareto_data(
+        frame, "latency_p99_ms", "throughput_sps", "quality_ratio", "cost_usd_per_million"
+    )
     assert data.valid.colors is not None and len(data.valid.colors) == len(data.valid)
     assert data.valid.sizes is not None and len(data.valid.sizes) == len(data.valid)
     hover = dict(zip(data.valid.result_ids, data.valid.hover, strict=True))
     row = frame[frame["entry"] == "alpha/ort-int8"].iloc[0]
     text = hover[int(row["result_id"])]
     assert "alpha/ort-int8" in text
-    assert "onnxruntime int8-dynamic b1 on local" in text
-    assert "VALID" in text and "cost per million" in text
+    assert "onnxruntime int8-dynamic b1 @local" in text
+    assert "VALID" in text and "cost (USD/M samples)" in text
 
 
 def test_energy_is_labelled_estimate(results: pd.DataFrame) -> None:
     data = pareto_data(_digits_single(results), "energy_j_per_query", "throughput_sps")
     assert data.labels["energy_j_per_query"].endswith("ESTIMATE")
+    assert data.labels["throughput_sps"] == "throughput (samples/s)"
     assert all("ESTIMATE (estimate-tdp)" in h for h in data.valid.hover)
 
 
@@ -101,5 +104,5 @@ def test_log_axes_are_possible_only_for_positive_values(results: pd.DataFrame) -
 
 
 def test_unknown_metric_is_a_user_error(results: pd.DataFrame) -> None:
-    with pytest.raises(UserError, match="metric must be one of"):
+    with pytest.raises(UserError, match="unknown metric 'speed'"):
         pareto_data(results, "latency_p50_ms", "speed")

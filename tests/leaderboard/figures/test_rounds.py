@@ -7,13 +7,13 @@ from typing import Any
 import pandas as pd
 
 from leaderboard.data.queries import rounds_frame
-from leaderboard.data.source import open_read_only
 from leaderboard.figures.rounds import (
     hypervolume_across_rounds,
     hypervolume_table,
     round_hypervolumes,
     rounds_table,
 )
+from tournament.store.readonly import ReadOnlyStore
 
 
 def test_hypervolume_is_read_as_one_number_or_one_per_frontier() -> None:
@@ -25,10 +25,9 @@ def test_hypervolume_is_read_as_one_number_or_one_per_frontier() -> None:
     assert round_hypervolumes({"hypervolume": True}) == {}
 
 
-def test_rounds_of_the_seeded_database(seeded: Any) -> None:
-    engine = open_read_only(seeded.url)
-    rounds = rounds_frame(engine)
-    engine.dispose()
+def test_rounds_of_the_seeded_database(seeded: Any, records: Any) -> None:
+    with ReadOnlyStore(seeded.url) as store:
+        rounds = rounds_frame(store, records.values())
     table = rounds_table(rounds)
     assert table["round"].tolist() == ["r1", "r2"]
     assert table["status"].tolist() == ["closed", "open"]

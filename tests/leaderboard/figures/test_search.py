@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from leaderboard.data.queries import study_result_ids
-from leaderboard.data.source import open_read_only
 from leaderboard.data.studies import StudyData, TrialData, load_study
 from leaderboard.figures import search
 from leaderboard.figures.search import hypervolume_history, trials_table
@@ -51,11 +50,11 @@ def test_long_studies_are_sampled_at_checkpoints(monkeypatch: pytest.MonkeyPatch
     assert history.values[-1] == pytest.approx(1.21)  # (0,0) normalised is reached at the end
 
 
-def test_trials_table_links_trials_to_their_results(seeded: Any, results: pd.DataFrame) -> None:
+def test_trials_table_links_trials_to_their_results(
+    seeded: Any, records: Any, results: pd.DataFrame
+) -> None:
     study = load_study(seeded.url, "search-digits")
-    engine = open_read_only(seeded.url)
-    ids = study_result_ids(engine, "search-digits")
-    engine.dispose()
+    ids = study_result_ids(records.values(), "search-digits")
     table = trials_table(study, ids)
     assert table["trial"].tolist() == list(range(6))
     assert table["feasible"].tolist() == [True, True, False, True, True, True]

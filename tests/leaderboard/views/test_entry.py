@@ -29,7 +29,14 @@ def test_a_reproduced_result_in_full(app: Any, seeded: Any) -> None:
     environment = [j.value for j in at.json]
     assert any("test data, not a measurement" in str(v) for v in environment)
     assert any('"runtime": "onnxruntime"' in str(v) for v in environment)
-    assert [m.label for m in at.metric][4] == "energy per query (J) ESTIMATE"
+    assert [m.label for m in at.metric] == [
+        "p50 latency (ms/query)",
+        "p99 latency (ms/query)",
+        "throughput (samples/s)",
+        "top-1 accuracy",
+        "energy (J/query) ESTIMATE",
+        "cost (USD/M samples)",
+    ]
 
 
 def test_a_result_without_power_or_reproduction(app: Any, seeded: Any) -> None:

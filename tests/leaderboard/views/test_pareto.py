@@ -35,7 +35,7 @@ def test_frontier_counts_match_the_figure_data(
 
 def test_axes_and_filters_change_the_frontier(app: Any, seeded: Any) -> None:
     at = app(seeded.url, "pareto")
-    at.selectbox(key="px_y").set_value("quality").run()
+    at.selectbox(key="px_y").set_value("quality_ratio").run()
     assert "13 valid results, 2 invalid (grey), 3 on the frontier" in _caption(at)
     at.selectbox(key="px_machine").set_value("cloud-a").run()
     assert "1 valid results, 0 invalid (grey), 1 on the frontier" in _caption(at)

@@ -16,9 +16,9 @@ def test_default_recommendation_and_reasons(app: Any, seeded: Any) -> None:
     assert _best(at).startswith("Best: **search/trial-5**")
     assert at.caption[0].value.startswith(
         "How it was chosen: 15 stored results of workload digits-cnn, scenario single-stream; "
-        "13 of them pass their accuracy gate"
+        "13 of them are valid (minimum rules, accuracy gate, scenario rule)"
     )
-    assert "lowest cost per million queries (USD)" in at.markdown[-1].value
+    assert "lowest cost (USD/M samples)" in at.markdown[-1].value
     table = at.dataframe[0].value
     assert table["entry"].tolist()[0] == "search/trial-5"
     assert table["choice"].tolist() == ["best", "runner-up"]

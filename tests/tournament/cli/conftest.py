@@ -19,10 +19,13 @@ class Tourney:
     def __init__(self, home: Path) -> None:
         self.env = {**os.environ, "TOURNEY_HOME": str(home)}
 
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``tourney args`` (``env``: extra environment variables)."""
         proc = subprocess.run(
             [sys.executable, "-m", "tournament", *args],
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=600,

@@ -12,6 +12,7 @@ import pytest
 
 KEYS = {
     "result_id",
+    "entry",
     "team",
     "workload",
     "variant",
@@ -20,29 +21,29 @@ KEYS = {
     "batch_size",
     "scenario",
     "machine",
-    "latency_p50_ms",
-    "latency_p90_ms",
-    "latency_p99_ms",
-    "throughput_sps",
+    "configuration",
     "quality",
+    "quality_metric",
     "reference_quality",
     "valid",
-    "gflops_per_s",
-    "model_size_mb",
-    "peak_rss_mb",
+    "invalid_reasons",
     "config_hash",
-    "energy_j_per_query",
-    "avg_power_w",
     "power_source",
-    "cost_usd_per_million",
-    "roofline_fraction",
+    "rules",
+    "pricing",
+    "figures",
 }
+FIGURE_KEYS = {"value", "low", "high", "interval", "unit", "provenance", "method"}
 
 EXAMPLES = Path(__file__).parents[3] / "submissions" / "examples"
 
 
-@pytest.fixture
-def measured(tourney: Any) -> Any:
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Two examples measured once for the module (the tests only read, or find nothing to do)."""
+    from .conftest import Tourney
+
+    tourney = Tourney(tmp_path_factory.mktemp("measured-home"))
     tourney(
         "submit", str(EXAMPLES / "digits-ort-fp32.yaml"), str(EXAMPLES / "digits-torch-fp32.yaml")
     )
@@ -51,23 +52,36 @@ def measured(tourney: Any) -> Any:
 
 
 def test_run_then_results_json(measured: Any) -> None:
+    from tournament.results import METRICS
+
     rows = json.loads(measured("results", "--format", "json").stdout)
     assert len(rows) == 2
     for row in rows:
         assert set(row) >= KEYS
-        assert (
-            row["latency_p50_ci_low_ms"] <= row["latency_p50_ms"] <= row["latency_p50_ci_high_ms"]
-        )
-        assert row["valid"] is True and row["quality"] >= 0.95
-        assert row["power_source"] == "estimate-tdp"
+        assert set(row["figures"]) == {m.name for m in METRICS}  # every metric, null if unknown
+        p50 = row["figures"]["latency_p50_ms"]
+        assert set(p50) == FIGURE_KEYS and p50["unit"] == "ms"
+        assert p50["low"] <= p50["value"] <= p50["high"] and p50["provenance"] == "measured"
+        energy = row["figures"]["energy_j_per_sample"]
+        assert energy["provenance"] == "estimated" and energy["method"]
+        assert row["valid"] is True and row["invalid_reasons"] == []
+        assert row["quality"] >= 0.95 and row["power_source"] == "estimate-tdp"
     assert {r["runtime"] for r in rows} == {"torch", "onnxruntime"}
 
 
 def test_results_csv_and_table(measured: Any) -> None:
-    rows = list(csv.DictReader(io.StringIO(measured("results", "--format", "csv").stdout)))
-    assert len(rows) == 2 and "latency_p99_ms" in rows[0]
-    table = measured("results").stdout
+    from tournament.store.records import FLAT_COLUMNS
+
+    out = measured("results", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 2 and tuple(rows[0]) == FLAT_COLUMNS
+    assert float(rows[0]["latency_p99_ms_low"]) <= float(rows[0]["latency_p99_ms"])
+    assert rows[0]["energy_j_per_sample_provenance"] == "estimated"
+    assert rows[0]["study_name"] == ""  # unknown is empty, never 0
+    table = measured("results", env={"COLUMNS": "120"}).stdout
     assert "VALID" in table and "digits-cnn/small" in table
+    assert "p50 latency" in table
+    assert max(len(line) for line in table.splitlines()) <= 120
 
 
 def test_second_run_has_nothing_to_do(measured: Any) -> None:
@@ -93,7 +107,22 @@ def test_results_with_a_price_table_recompute_cost(measured: Any, tmp_path: Path
     prices.write_text("local:\n  price_usd_per_hour: 3.6\n  tariff_usd_per_kwh: 0.5\n")
     rows = json.loads(measured("results", "--format", "json", "--prices", str(prices)).stdout)
     for row in rows:
-        assert row["price_usd_per_hour"] == 3.6
-        assert row["cost_usd_per_million"] == pytest.approx(1000.0 / row["throughput_sps"])
+        assert row["pricing"]["price_usd_per_hour"] == 3.6
+        assert row["pricing"]["tariff_usd_per_kwh"] == 0.5
+        cost = row["figures"]["cost_usd_per_million"]
+        throughput = row["figures"]["throughput_sps"]
+        assert cost["value"] == pytest.approx(1000.0 / throughput["value"])
+        assert cost["low"] == pytest.approx(1000.0 / throughput["high"])  # interval carried
+        assert cost["provenance"] == "derived" and "price table" in cost["method"]
     stored = json.loads(measured("results", "--format", "json").stdout)
-    assert all(r["price_usd_per_hour"] != 3.6 for r in stored), "re-pricing must not write"
+    assert all(r["pricing"]["price_usd_per_hour"] != 3.6 for r in stored), (
+        "re-pricing must not write"
+    )
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text("other:\n  price_usd_per_hour: 3.6\n")
+    unlisted = json.loads(
+        measured("results", "--format", "json", "--prices", str(elsewhere)).stdout
+    )
+    assert [r["figures"]["cost_usd_per_million"] for r in unlisted] == [
+        r["figures"]["cost_usd_per_million"] for r in stored
+    ]

@@ -8,10 +8,9 @@ from tournament.harness.base import Estimate, QueryLog, Rules
 from tournament.harness.stats import (
     bootstrap_mean,
     bootstrap_percentile,
-    cis_overlap,
+    closed_loop_throughput,
     percentile,
     percentile_replicates,
-    closed_loop_throughput,
     poisson_throughput,
     summarize,
 )
@@ -145,15 +144,14 @@ def test_server_throughput_ci_is_poisson() -> None:
     assert est.ci_high == pytest.approx(400.0 * (1 + 1.96 / 20), rel=1e-3)
 
 
-def test_cis_overlap() -> None:
+def test_estimates_overlap_when_their_intervals_do() -> None:
     a = Estimate(1.0, 0.9, 1.1)
-    assert cis_overlap(a, Estimate(1.05, 1.0, 1.2))
-    assert cis_overlap(a, (1.1, 1.3))  # touching intervals are tied
-    assert not cis_overlap(a, (1.2, 1.15, 1.3))
-    assert not cis_overlap((0.5, 0.4, 0.6), a)
-    assert cis_overlap((1.0, 0.0, 2.0), a)  # containment
-    with pytest.raises(ValueError):
-        cis_overlap((1.0,), a)
+    assert a.overlaps(Estimate(1.05, 1.0, 1.2))
+    assert a.overlaps(Estimate(1.2, 1.1, 1.3))  # touching intervals are tied
+    assert not a.overlaps(Estimate(1.2, 1.15, 1.3))
+    assert not Estimate(0.5, 0.4, 0.6).overlaps(a)
+    assert Estimate(1.0, 0.0, 2.0).overlaps(a)  # containment
+    assert Estimate(1.0).overlaps(a) and not Estimate(2.0).overlaps(a)  # no interval: a point
 
 
 def test_empty_inputs_raise() -> None:

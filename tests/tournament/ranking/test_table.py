@@ -1,90 +1,163 @@
-"""rank_results: groups, ranks with ties, Pareto ranks; invalid rows unranked."""
+"""rank_results: groups, ranks with ties, Pareto ranks; invalid records unranked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tournament.errors import UserError
-from tournament.ranking.table import ci_of, rank_by_scenario, rank_results
+from tournament.ranking import objectives_for, primary_metric
+from tournament.ranking.objectives import direction
+from tournament.ranking.table import Ranked, rank_by_scenario, rank_results
+from tournament.results import Estimate, Quality, Result
+from tournament.store.records import ResultRecord
+
+Make = Callable[..., Any]
 
 
-def row(result_id: int, p99: float, half: float, **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "result_id": result_id,
-        "workload": "digits-cnn",
-        "scenario": "single-stream",
-        "machine": "local",
-        "valid": True,
-        "latency_p99_ms": p99,
-        "latency_p99_ci_low_ms": p99 - half,
-        "latency_p99_ci_high_ms": p99 + half,
-        "latency_p90_ms": p99 / 2,
-        "cost_usd_per_million": 1.0,
-        "energy_j_per_query": 0.5,
-        "quality": 0.98,
-        "throughput_sps": 1000.0 / p99,
-    }
-    data.update(extra)
-    return data
+@pytest.fixture
+def record(make_result: Make, make_record: Make) -> Callable[..., ResultRecord]:
+    """A record with p99 ``p99`` +- ``half``; ``figures``, ``quality``, ``scenario``, ``rules``
+    go to the result, anything else to the entry."""
+
+    def build(result_id: int, p99: float, half: float, **extra: Any) -> ResultRecord:
+        figures: dict[str, Any] = {
+            "latency_p99_ms": Estimate(p99, p99 - half, p99 + half, unit="ms"),
+            "latency_p90_ms": Estimate(p99 / 2, unit="ms"),
+            "cost_usd_per_million": 1.0,
+            "energy_j_per_query": 0.5,
+            "throughput_sps": 1000.0 / p99,
+        }
+        figures.update(extra.pop("figures", {}))
+        result_fields = {k: extra.pop(k) for k in ("quality", "scenario", "rules") if k in extra}
+        result: Result = make_result(figures=figures, **result_fields)
+        return make_record(result, result_id, **extra)  # type: ignore[no-any-return]
+
+    return build
 
 
-def test_ranks_ties_and_pareto() -> None:
-    rows = [
-        row(1, 2.0, 0.1),
-        row(2, 2.05, 0.1, energy_j_per_query=0.1),  # tied with 1 on p99, better energy
-        row(3, 5.0, 0.1, quality=0.99),  # slower but better quality: also on the front
-        row(4, 6.0, 0.1),  # dominated by 1
-        row(5, 1.0, 0.1, valid=False),  # fast but fails its gate
-        row(6, 3.0, 0.1, machine="other"),  # another group
+def quality(value: float, target: float = 0.99) -> Quality:
+    return Quality(value, "accuracy", True, 1.0, target, "top-1 accuracy")
+
+
+def by_id(ranked: list[Ranked]) -> dict[int, Ranked]:
+    return {r.result_id: r for r in ranked}
+
+
+def test_ranks_ties_and_pareto(record: Callable[..., ResultRecord]) -> None:
+    records = [
+        record(1, 2.0, 0.1),
+        record(2, 2.05, 0.1, figures={"energy_j_per_query": 0.1}),  # tied on p99, less energy
+        record(3, 5.0, 0.1, figures={"quality_ratio": 1.1}),  # slower, better quality: front
+        record(4, 6.0, 0.1),  # dominated by 1
+        record(5, 1.0, 0.1, quality=0.5),  # fast but fails its accuracy gate
+        record(6, 3.0, 0.1, machine="other"),  # another group
     ]
-    ranked = rank_results(rows)
-    by_id = {r["result_id"]: r for r in ranked}
-    assert [r["result_id"] for r in ranked] == [1, 2, 3, 4, 5, 6]
-    assert [(by_id[i]["rank"], by_id[i]["tied"]) for i in (1, 2, 3, 4)] == [
+    ranked = rank_results(records)
+    found = by_id(ranked)
+    assert [r.result_id for r in ranked] == [1, 2, 3, 4, 5, 6]
+    assert [(found[i].rank, found[i].tied) for i in (1, 2, 3, 4)] == [
         (1, True),
         (1, True),
         (3, False),
         (4, False),
     ]
-    assert [by_id[i]["pareto_rank"] for i in (1, 2, 3, 4)] == [1, 1, 1, 2]
-    assert (by_id[5]["rank"], by_id[5]["pareto_rank"], by_id[5]["tied"]) == (None, None, False)
-    assert (by_id[6]["rank"], by_id[6]["pareto_rank"]) == (1, 1)
-    assert "rank" not in rows[0]  # inputs are not modified
+    assert [found[i].pareto_rank for i in (1, 2, 3, 4)] == [1, 1, 1, 2]
+    assert (found[5].rank, found[5].pareto_rank, found[5].tied) == (None, None, False)
+    assert not found[5].valid and "misses the target" in found[5].invalid_reasons[0]
+    assert (found[6].rank, found[6].pareto_rank) == (1, 1)
 
 
-def test_missing_objective_is_left_out_of_pareto() -> None:
-    rows = [row(1, 2.0, 0.1, energy_j_per_query=None), row(2, 3.0, 0.1, energy_j_per_query=0.1)]
-    ranked = rank_results(rows)
-    # without energy, result 1 dominates result 2 (same cost and quality, lower p99)
-    assert [r["pareto_rank"] for r in ranked] == [1, 2]
+def test_accuracy_class_decides_validity(record: Callable[..., ResultRecord]) -> None:
+    records = [record(1, 2.0, 0.1, quality=quality(0.995)), record(2, 3.0, 0.1)]
+    own = by_id(rank_results(records))
+    assert own[1].rank == 1  # 0.995 passes its own 0.99 target
+    strict = by_id(rank_results(records, target_ratio=0.999))
+    assert strict[1].rank is None and strict[1].invalid_reasons == (
+        "quality 0.995 misses the target 0.999 (0.999 x reference 1)",
+    )
+    assert strict[2].rank is None  # the default result's 0.98 / 0.984 misses 0.999 too
 
 
-def test_primary_metric_and_unknown_metric() -> None:
-    rows = [row(1, 2.0, 0.1), row(2, 3.0, 0.1)]
-    ranked = rank_results(rows, primary="throughput_sps", objectives=["throughput_sps"])
-    assert [(r["result_id"], r["rank"]) for r in ranked] == [(1, 1), (2, 2)]
-    with pytest.raises(UserError, match="unknown metric 'speed'"):
-        rank_results(rows, primary="speed")
+def test_lower_is_better_quality_gate(record: Callable[..., ResultRecord]) -> None:
+    lower = Quality(1.01, "perplexity", False, 1.0, 0.99, "perplexity")
+    worse = Quality(1.02, "perplexity", False, 1.0, 0.99, "perplexity")
+    ranked = by_id(
+        rank_results([record(1, 2.0, 0.1, quality=lower), record(2, 1.0, 0.1, quality=worse)])
+    )
+    assert ranked[1].valid and not ranked[2].valid  # 1 / 1.02 < 0.99
 
 
-def test_cost_ci_from_throughput_ci() -> None:
-    data = {
-        "cost_usd_per_million": 2.0,
-        "throughput_sps": 100.0,
-        "throughput_ci_low_sps": 80.0,
-        "throughput_ci_high_sps": 125.0,
-    }
-    assert ci_of(data, "cost_usd_per_million") == pytest.approx((1.6, 2.5))
-    assert ci_of({"quality": 0.9}, "quality") == (None, None)
+def test_server_bound_invalidates(record: Callable[..., ResultRecord]) -> None:
+    rules = {"min_queries": 200, "server_latency_bound_ms": 5.0, "server_target_qps": 100}
+    late = record(1, 7.5, 0.1, scenario="server", rules=rules)
+    (ranked,) = rank_results([late])
+    assert ranked.invalid_reasons == ("p99 7.5 ms over the 5 ms latency bound",)
 
 
-def test_rank_by_scenario_uses_each_primary() -> None:
-    offline = [
-        row(1, 2.0, 0.1, scenario="offline", throughput_sps=10.0),
-        row(2, 1.0, 0.1, scenario="offline", throughput_sps=50.0),
+def test_missing_objective_is_left_out_of_pareto(record: Callable[..., ResultRecord]) -> None:
+    records = [
+        record(1, 2.0, 0.1, figures={"energy_j_per_query": None}),
+        record(2, 3.0, 0.1, figures={"energy_j_per_query": 0.1}),
     ]
-    single = [row(3, 2.0, 0.1, latency_p90_ms=5.0), row(4, 3.0, 0.1, latency_p90_ms=1.0)]
-    ranked = {r["result_id"]: r["rank"] for r in rank_by_scenario(offline + single)}
+    # without energy, result 1 dominates result 2 (same cost and quality, lower p99)
+    assert [r.pareto_rank for r in rank_results(records)] == [1, 2]
+
+
+def test_unknown_primary_figure_is_unranked(record: Callable[..., ResultRecord]) -> None:
+    records = [record(1, 2.0, 0.1, figures={"latency_p99_ms": None}), record(2, 3.0, 0.1)]
+    found = by_id(rank_results(records))
+    assert found[1].rank is None and found[1].valid and found[2].rank == 1
+
+
+def test_primary_metric_and_unknown_metric(record: Callable[..., ResultRecord]) -> None:
+    records = [record(1, 2.0, 0.1), record(2, 3.0, 0.1)]
+    ranked = rank_results(records, primary="throughput_sps", objectives=["throughput_sps"])
+    assert [(r.result_id, r.rank) for r in ranked] == [(1, 1), (2, 2)]
+    with pytest.raises(UserError, match="unknown metric 'speed'"):
+        rank_results(records, primary="speed")
+    with pytest.raises(UserError, match="'peak_rss_mb' cannot be ranked on"):
+        rank_results(records, primary="peak_rss_mb")
+
+
+def test_cost_interval_comes_with_the_figure(record: Callable[..., ResultRecord]) -> None:
+    from tournament.cost import priced
+    from tournament.results import Pricing
+
+    throughput = Estimate(500.0, 400.0, 625.0, unit="samples/s")
+    base = record(1, 2.0, 0.1, figures={"throughput_sps": throughput}).result
+    cost = priced(base, Pricing(3.6, None, None)).figure("cost_usd_per_million")
+    assert cost is not None and cost.has_interval
+    low, high = cost.bounds()
+    assert (cost.value, low, high) == pytest.approx((2.0, 1.6, 2.5))
+
+
+def test_directions_and_primaries_come_from_the_tables() -> None:
+    assert (direction("throughput_sps"), direction("latency_p99_ms")) == ("max", "min")
+    assert direction("quality_ratio") == "max"
+    assert primary_metric("single-stream") == "latency_p90_ms"
+    assert primary_metric("offline") == "throughput_sps"
+    assert primary_metric("server", {"server_find_peak": True}) == "throughput_sps"
+    assert primary_metric("server", {"server_find_peak": False}) == "latency_p99_ms"
+    assert objectives_for("offline")[1:] == (
+        "cost_usd_per_million",
+        "energy_j_per_query",
+        "quality_ratio",
+    )
+    with pytest.raises(UserError, match="unknown scenario 'batch'"):
+        primary_metric("batch")
+
+
+def test_rank_by_scenario_uses_each_primary(record: Callable[..., ResultRecord]) -> None:
+    offline = [
+        record(1, 2.0, 0.1, scenario="offline", figures={"throughput_sps": 10.0}),
+        record(2, 1.0, 0.1, scenario="offline", figures={"throughput_sps": 50.0}),
+    ]
+    single = [
+        record(3, 2.0, 0.1, figures={"latency_p90_ms": 5.0}),
+        record(4, 3.0, 0.1, figures={"latency_p90_ms": 1.0}),
+    ]
+    ranked = {r.result_id: r.rank for r in rank_by_scenario(offline + single)}
     assert ranked == {2: 1, 1: 2, 4: 1, 3: 2}

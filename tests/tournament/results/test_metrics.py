@@ -41,3 +41,6 @@ def test_directions_and_formatting() -> None:
     assert metric("latency_p99_ms").format(None) == "—"
     assert metric("latency_p99_ms").format(float("nan")) == "—"
     assert metric("latency_p99_ms").format(12.34567) == "12.35"
+    assert metric("throughput_sps").format(10342.7) == "10,343"
+    assert metric("throughput_sps").format(1473.2) == "1,473"
+    assert metric("energy_j_per_sample").format(0.00024912) == "0.0002491"

@@ -2,35 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from scipy.stats import kendalltau
 
+from tournament.results import Estimate
 from tournament.rounds.replay import _tau_b, compare_rankings, kendall_tau
-from tournament.rounds.reproduce import compare_figure, environment_warnings
+from tournament.rounds.reproduce import TOLERANCES, compare, compare_figure, environment_warnings
 
-OLD = {
-    "latency_p50_ms": 1.0,
-    "latency_p50_ci_low_ms": 0.95,
-    "latency_p50_ci_high_ms": 1.05,
-    "latency_p99_ms": 2.0,
-    "latency_p99_ci_low_ms": 1.9,
-    "latency_p99_ci_high_ms": 2.1,
-    "quality": 0.98,
-    "energy_j_per_query": None,
-}
+P50 = Estimate(1.0, 0.95, 1.05, unit="ms")
+P99 = Estimate(2.0, 1.9, 2.1, unit="ms")
+QUALITY = Estimate(0.98 / 0.984, unit="ratio")
 
 
 def test_figures_agree_within_ci_or_tolerance() -> None:
-    assert compare_figure("latency_p50_ms", OLD, {"latency_p50_ms": 1.04})["how"] == (
-        "within the old 95 % CI"
-    )
-    assert compare_figure("latency_p50_ms", OLD, {"latency_p50_ms": 1.2})["how"] == "within 25%"
-    slow = compare_figure("latency_p50_ms", OLD, {"latency_p50_ms": 1.5})
+    def p50(value: float) -> Estimate:
+        return Estimate(value, unit="ms")
+
+    assert compare_figure("latency_p50_ms", P50, p50(1.04))["how"] == "within the old 95 % CI"
+    assert compare_figure("latency_p50_ms", P50, p50(1.2))["how"] == "within 25%"
+    slow = compare_figure("latency_p50_ms", P50, p50(1.5))
     assert not slow["agrees"] and slow["how"] == "differs by 50.0%"
-    assert compare_figure("latency_p99_ms", OLD, {"latency_p99_ms": 2.9})["agrees"]
-    assert compare_figure("quality", OLD, {"quality": 0.98})["how"] == "exactly equal"
-    assert not compare_figure("quality", OLD, {"quality": 0.9799})["agrees"]
-    assert compare_figure("energy_j_per_query", OLD, {"energy_j_per_query": 1.0})["agrees"] is None
+    assert slow["old_ci"] == [0.95, 1.05] and (slow["old"], slow["new"]) == (1.0, 1.5)
+    assert compare_figure("latency_p99_ms", P99, Estimate(2.9))["agrees"]
+    assert compare_figure("quality_ratio", QUALITY, QUALITY)["how"] == "exactly equal"
+    assert not compare_figure("quality_ratio", QUALITY, Estimate(0.9799 / 0.984))["agrees"]
+    unmetered = compare_figure("energy_j_per_query", None, Estimate(1.0))
+    assert unmetered["agrees"] is None and unmetered["how"] == "not measured on both"
+
+
+def test_compare_reads_the_records(make_result: Any, make_record: Any) -> None:
+    old = make_record(make_result(2.0))
+    same = compare(old, make_record(make_result(2.0), 2))
+    assert set(same) == set(TOLERANCES) and all(f["agrees"] for f in same.values())
+    slower = compare(old, make_record(make_result(4.0), 2))
+    assert not slower["latency_p50_ms"]["agrees"] and slower["quality_ratio"]["agrees"]
 
 
 def test_environment_warnings_name_the_field() -> None:

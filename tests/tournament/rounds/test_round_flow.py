@@ -112,9 +112,9 @@ def test_killed_driver_resumes_without_lost_or_duplicated_results(flow: dict[str
     assert killed["lease"] is not None  # the dead driver never gave its lease back
     assert flow["resumed"].done and not flow["resumed"].failed
     results = store.results(round_name="flow")
-    per_run = Counter((r["submission_id"], r["scenario"], r["repeat"]) for r in results)
+    per_run = Counter((r.entry.submission_id, r.scenario, r.repeat) for r in results)
     assert sorted(per_run.values()) == [1, 1]  # one result per entry, scenario and repeat
-    assert {r["name"] for r in results} == set(ENTRIES)
+    assert {r.entry.name for r in results} == set(ENTRIES)
     assert store.round_run_counts("flow")["done"] == 2
     assert store.lease("round:flow") is None
 
@@ -131,6 +131,7 @@ def test_close_stores_a_ranking_with_hypervolume(flow: dict[str, Any]) -> None:
     assert [r for r, _ in ranks] in ([1, 1], [1, 2])  # tied or ordered, both ranked
     assert all(e["pareto_rank"] is not None and e["valid"] for e in group["entries"])
     assert ranking["hypervolume"][group["frontier"]] == group["hypervolume"] > 0
+    assert "quality_ratio" in group["objectives"]
     costs = [e["cost_usd_per_million"] for e in group["entries"]]
     assert all(c > 0 for c in costs)  # the round's price table (0.1 USD/h), not the local 0
     assert "digits-cnn/single-stream/local/99.9" in flow["close_output"]
@@ -140,7 +141,7 @@ def test_results_carry_the_round_spec_hash(flow: dict[str, Any]) -> None:
     store: Store = flow["store"]
     sha = require_round(store, "flow")["spec_sha256"]
     for row in store.results(round_name="flow"):
-        environment = store.result(row["result_id"])["environment"]
+        environment = store.result(row.result_id).result.environment
         assert environment["round"] == "flow" and environment["round_spec_sha256"] == sha
 
 
@@ -153,11 +154,12 @@ def test_closed_round_refuses_entries_results_and_changes(flow: dict[str, Any], 
         submit_to_round(
             store, "flow", entry("digits-torch-fp32").model_copy(update={"batch_size": 2})
         )
-    result = store.result(store.results(round_name="flow")[0]["result_id"])
-    measurement = _measurement_of(result)
+    record = store.result(store.results(round_name="flow")[0].result_id)
     with store._write() as session:  # a late run of the closed round, as a driver would hold
         late = RunRow(
-            submission_id=result["submission_id"],
+            submission_id=record.entry.submission_id,
+            round_name="flow",
+            config_hash=record.entry.config_hash,
             scenario="single-stream",
             rules={"late": True},
             rules_sha256="late",
@@ -168,24 +170,11 @@ def test_closed_round_refuses_entries_results_and_changes(flow: dict[str, Any], 
         session.flush()
         late_id = late.id
     with pytest.raises(StateError, match="takes entries and results only while open"):
-        store.finish_round_run(late_id, measurement)
+        store.record_result(late_id, record.result)  # real figures, recorded once already
     with pytest.raises(StateError, match="frozen when it opened"):
         create_round(store, parse_round_spec(spec_data(description="rewritten")))
     refused = cli("round", "run", "flow", "--backend", "local", code=1)
     assert "results are frozen" in str(refused.exception)
-
-
-def _measurement_of(result: dict[str, Any]) -> dict[str, Any]:
-    """The stored result back as a Measurement dict (real figures, recorded once already)."""
-    from dataclasses import fields
-
-    from tournament.measurement import Measurement
-
-    data = {f.name: result.get(f.name) for f in fields(Measurement)}
-    for name in ("latency_p50", "latency_p90", "latency_p99", "latency_mean"):
-        data[f"{name}_ci_ms"] = (result[f"{name}_ci_low_ms"], result[f"{name}_ci_high_ms"])
-    data["throughput_ci_sps"] = (result["throughput_ci_low_sps"], result["throughput_ci_high_sps"])
-    return data
 
 
 def test_status_and_exports(flow: dict[str, Any], cli: Cli, tmp_path: Path) -> None:
@@ -199,6 +188,8 @@ def test_status_and_exports(flow: dict[str, Any], cli: Cli, tmp_path: Path) -> N
     table = pd.read_csv(tmp_path / "flow.csv", dtype={"accuracy_class": str})
     assert len(table) == 4  # 2 results x 2 accuracy classes
     assert set(table["accuracy_class"]) == {"99", "99.9"}
+    assert {"latency_p90_ms", "latency_p90_ms_low", "latency_p90_ms_provenance"} <= set(table)
+    assert table["valid_in_class"].notna().all()  # every result represents its entry
     parquet = pd.read_parquet(tmp_path / "flow.parquet")
     assert list(parquet["result_id"]) == list(table["result_id"])
     cli("export", "flow", "--format", "mlperf", "--output", str(tmp_path / "mlperf"))
@@ -219,19 +210,21 @@ def test_recommend_with_evidence(flow: dict[str, Any], cli: Cli) -> None:
 
 def test_reproduce_agrees_with_itself(flow: dict[str, Any], cli: Cli) -> None:
     store: Store = flow["store"]
-    original = next(r for r in store.results(round_name="flow") if r["runtime"] == "onnxruntime")
-    out = cli("reproduce", str(original["result_id"]), code=None).output
-    stored = store.result(original["result_id"])["reproductions"]
+    original = next(r for r in store.results(round_name="flow") if r.entry.runtime == "onnxruntime")
+    out = cli("reproduce", str(original.result_id), code=None).output
+    stored = store.result(original.result_id).reproductions
     assert len(stored) == 1
-    report = stored[0]["report"]
+    report = stored[0].report
     figures = report["figures"]
-    assert figures["quality"]["agrees"] and figures["quality"]["new"] == original["quality"]
+    quality = figures["quality_ratio"]
+    assert quality["agrees"] and quality["new"] == original.value("quality_ratio")
     assert figures["latency_p50_ms"]["agrees"], figures["latency_p50_ms"]
     assert report["environment_warnings"] == []
-    new = store.result(stored[0]["new_result_id"])
-    assert new["round_name"] == "" and new["label"] == "reproduce"  # outside the round
+    assert stored[0].new_result_id is not None
+    new = store.result(stored[0].new_result_id)
+    assert new.entry.round_name == "" and new.label == "reproduce"  # outside the round
     assert len(store.results(round_name="flow")) == 2
-    assert "latency_p50_ms" in out and f"result {original['result_id']}:" in out
+    assert "latency_p50_ms" in out and f"result {original.result_id}:" in out
 
 
 def test_replay_reruns_the_closed_round_and_compares(flow: dict[str, Any], cli: Cli) -> None:

@@ -73,7 +73,7 @@ def test_two_schedulers_racing_only_one_runs_the_round(store: Store) -> None:
     kinds = sorted(a.action for actions in outcomes.values() for a in actions)
     assert kinds == ["busy", "ran"], outcomes
     results = store.results(round_name="race")
-    assert sorted(r["scenario"] for r in results) == ["offline", "single-stream"]
+    assert sorted(r.scenario for r in results) == ["offline", "single-stream"]
     (closed,) = Scheduler(
         store, backend="local", clock=lambda: datetime(2100, 1, 1, tzinfo=UTC)
     ).tick()

@@ -103,3 +103,22 @@ def test_due_times_from_dates_and_cron() -> None:
     opened = datetime(2026, 12, 1, 6, 0, 5, tzinfo=UTC)
     assert close_time(cron, opened) == datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
     assert not closes_due(cron, None, datetime(2030, 1, 1, tzinfo=UTC))
+
+
+def test_scenarios_and_objectives_come_from_the_registries() -> None:
+    from tournament import harness
+
+    bad = spec_data(scenarios={"batch": {}, "single-stream": {}})
+    with pytest.raises(UserError) as err:
+        parse_round_spec(bad)
+    assert err.value.problems == [
+        f"scenarios.batch: unknown scenario; expected one of: {', '.join(harness.names())}."
+    ]
+    workloads = {"digits-cnn": {"hypervolume_reference": {"quality": 0.9}}}
+    with pytest.raises(UserError) as err:
+        parse_round_spec(spec_data(workloads=workloads))
+    (problem,) = err.value.problems
+    assert problem.startswith(
+        "workloads.digits-cnn.hypervolume_reference: unknown objective(s) quality; expected"
+    )
+    assert "quality_ratio" in problem and "peak_rss_mb" not in problem

@@ -1,64 +1,177 @@
-"""Round standings: the gate per accuracy class, prices, median representative."""
+"""Round standings from a real store: validity per accuracy class, round prices, the median
+representative, missing entries and hypervolume (made-up results, recorded the one way)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from tournament.rounds.load import parse_round_spec
-from tournament.rounds.standings import gate, representative, with_round_prices
+import pytest
 
-from .conftest import spec_data
+from tournament.results import Estimate, Quality, Result
+from tournament.rounds import create_round, open_round, parse_round_spec
+from tournament.rounds.standings import compute_ranking, representative
 
-SPEC = parse_round_spec(
-    spec_data(scenarios={"server": {"server_target_qps": 100, "server_latency_bound_ms": 5}})
-)
+from .conftest import entry, spec_data
 
-
-def row(**values: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "result_id": 1,
-        "scenario": "single-stream",
-        "machine": "local",
-        "min_rules_met": True,
-        "quality": 0.98,
-        "reference_quality": 0.99,
-        "latency_p99_ms": 1.0,
-        "throughput_sps": 1000.0,
-        "energy_j_per_sample": 0.36,
-        "cost_usd_per_million": 0.0,
-    }
-    data.update(values)
-    return data
+Make = Callable[..., Any]
 
 
-def test_gate_per_class_and_server_bound() -> None:
-    assert gate(row(), 0.99, True, SPEC) == (
-        "quality 0.98 misses the target 0.9801 (0.99 x reference)"
+def quality(value: float) -> Quality:
+    return Quality(value, "accuracy", True, 0.99, 0.99, "top-1 accuracy")
+
+
+def play(store: Any, results: dict[str, list[Result]], **overrides: Any) -> dict[str, Any]:
+    """A round of the examples in ``results`` (example -> one result per repeat), recorded and
+    ranked; the entries of examples with no results stay unmeasured."""
+    repeats = max(len(r) for r in results.values())
+    spec = parse_round_spec(spec_data(repeats=repeats, **overrides))
+    create_round(store, spec)
+    open_round(store, spec.name)
+    ids = {name: store.add_round_entry(entry(name), spec.name)[0] for name in results}
+    ((scenario, rules),) = spec.plan()
+    store.queue_runs(scenario, rules, round_name=spec.name, repeats=repeats)
+    by_id = {v: k for k, v in ids.items()}
+    for task in store.pending_runs(round_name=spec.name):
+        own = results[by_id[task.submission_id]]
+        if task.repeat < len(own):
+            store.record_result(task.run_id, own[task.repeat])
+    return compute_ranking(store, spec.name, spec, "sha")
+
+
+def entries(ranking: dict[str, Any], klass: str) -> dict[str, dict[str, Any]]:
+    (group,) = [g for g in ranking["groups"] if g["accuracy_class"] == klass]
+    return {e["name"]: e for e in group["entries"]}
+
+
+def test_validity_per_accuracy_class(store: Any, make_result: Make) -> None:
+    ranking = play(
+        store,
+        {
+            "digits-torch-fp32": [make_result(quality=quality(0.9802))],
+            "digits-ort-fp32": [make_result(quality=quality(0.98))],
+        },
     )
-    assert gate(row(quality=0.9802), 0.99, True, SPEC) is None
-    assert gate(row(quality=0.9802), 0.999, True, SPEC) == (
-        "quality 0.9802 misses the target 0.98901 (0.999 x reference)"
+    loose, strict = entries(ranking, "99"), entries(ranking, "99.9")
+    assert loose["digits-torch-fp32"]["valid"] and loose["digits-torch-fp32"]["rank"] == 1
+    assert loose["digits-ort-fp32"]["invalid_reason"] == (
+        "quality 0.98 misses the target 0.9801 (0.99 x reference 0.99)"
     )
-    assert gate(row(min_rules_met=False), 0.99, True, SPEC) == (
-        "minimum duration or query count not met"
+    assert strict["digits-torch-fp32"]["invalid_reason"] == (
+        "quality 0.9802 misses the target 0.98901 (0.999 x reference 0.99)"
     )
-    late = row(scenario="server", latency_p99_ms=7.5, quality=0.99)
-    assert gate(late, 0.99, True, SPEC) == "p99 7.5 ms over the 5 ms latency bound"
-    assert gate(row(quality=1.01, reference_quality=1.0), 0.99, False, SPEC) is None
-    assert gate(row(quality=1.02, reference_quality=1.0), 0.99, False, SPEC) is not None
+    assert strict["digits-torch-fp32"]["rank"] is None
 
 
-def test_round_prices_recompute_costs() -> None:
-    (priced,) = with_round_prices([row()], SPEC)
-    assert priced["cost_usd_per_million"] == 0.1 / 3600 / 1000 * 1e6
-    assert priced["energy_cost_usd_per_million"] == 0.36 * 1e6 / 3.6e6 * 0.3
-    (other,) = with_round_prices([row(machine="elsewhere")], SPEC)
-    assert other["cost_usd_per_million"] == 0.0
+def test_minimum_rules_and_lower_is_better_quality(store: Any, make_result: Make) -> None:
+    error = Quality(1.01, "error", False, 1.0, 0.99, "error")  # 1 / 1.01 >= 0.99: passes
+    ranking = play(
+        store,
+        {
+            "digits-torch-fp32": [make_result(quality=error)],
+            "digits-ort-fp32": [make_result(quality=quality(0.99), min_rules_met=False)],
+        },
+    )
+    loose = entries(ranking, "99")
+    assert loose["digits-torch-fp32"]["valid"]
+    assert loose["digits-ort-fp32"]["invalid_reason"] == "minimum duration or query count not met"
 
 
-def test_representative_is_the_median_or_worse_middle() -> None:
-    rows = [row(result_id=i, latency_p90_ms=v) for i, v in enumerate([3.0, 1.0, 2.0, 4.0])]
-    chosen = representative(rows, "latency_p90_ms")
-    assert (chosen["latency_p90_ms"], chosen["results"]) == (3.0, 4)
-    tput = [row(result_id=i, throughput_sps=v) for i, v in enumerate([10.0, 30.0, 20.0])]
-    assert representative(tput, "throughput_sps")["throughput_sps"] == 20.0
+def test_round_prices_recompute_costs(store: Any, make_result: Make) -> None:
+    spec = {"id": "local", "price_usd_per_hour": 0.0, "tariff_usd_per_kwh": 0.15}
+    store.upsert_machine("local", spec, 0.0, 0.15, None, "")
+    throughput = Estimate(1000.0, 900.0, 1100.0, unit="samples/s")
+    energy = Estimate(0.36, unit="J")
+    figures = {"throughput_sps": throughput, "energy_j_per_sample": energy}
+    ranking = play(
+        store, {"digits-torch-fp32": [make_result(quality=quality(0.99), figures=figures)]}
+    )
+    (e,) = entries(ranking, "99").values()
+    assert e["cost_usd_per_million"] == pytest.approx(0.1 / 3600 / 1000 * 1e6)
+    assert e["energy_cost_usd_per_million"] == pytest.approx(0.36 * 1e6 / 3.6e6 * 0.3)
+    (stored,) = store.results(round_name="flow")
+    assert stored.value("cost_usd_per_million") is None  # the store keeps what was measured
+    assert ranking["method"]["prices"] == "round price table"
+
+
+def test_representative_is_the_median_or_worse_middle(store: Any, make_result: Make) -> None:
+    p90s = [3.0, 1.0, 2.0, 4.0]
+    results = [make_result(quality=quality(0.99), figures={"latency_p90_ms": v}) for v in p90s]
+    ranking = play(store, {"digits-torch-fp32": results, "digits-ort-fp32": []})
+    (e,) = [x for x in entries(ranking, "99").values()]
+    assert (e["latency_p90_ms"], e["value"], e["results"]) == (3.0, 3.0, 4)
+    (group,) = [g for g in ranking["groups"] if g["accuracy_class"] == "99"]
+    assert group["missing"] == [
+        {
+            "submission_id": group["missing"][0]["submission_id"],
+            "team": "baseline",
+            "name": "digits-ort-fp32",
+            "reason": "queued",
+        }
+    ]
+
+
+def test_representative_unknown_figures_count_as_worst(
+    make_result: Make, make_record: Make
+) -> None:
+    tput = [10.0, 30.0, 20.0]
+    records = [
+        make_record(make_result(figures={"throughput_sps": v}), i) for i, v in enumerate(tput)
+    ]
+    assert representative(records, "throughput_sps").value("throughput_sps") == 20.0
+    unknown = make_record(make_result(figures={"throughput_sps": None}), 9)
+    chosen = representative([*records[:2], unknown], "throughput_sps")
+    assert chosen.value("throughput_sps") == 10.0  # [30, 10, unknown]: the middle is 10
+
+
+def test_hypervolume_over_quality_ratio(store: Any, make_result: Make) -> None:
+    ranking = play(store, {"digits-torch-fp32": [make_result(quality=quality(0.99))]})
+    (group,) = [g for g in ranking["groups"] if g["accuracy_class"] == "99"]
+    assert "quality_ratio" in group["objectives"] and "quality" not in group["objectives"]
+    assert group["hypervolume"] is not None
+
+
+def test_repricing_leaves_unlisted_machines_alone(
+    store: Any, make_result: Make, make_record: Make
+) -> None:
+    from tournament.cost.prices import PriceTable
+    from tournament.rounds.standings import repriced
+
+    table = PriceTable.model_validate({"local": {"price_usd_per_hour": 3.6}})
+    elsewhere = make_record(make_result(figures={"cost_usd_per_million": 7.0}), machine="other")
+    assert repriced(store, [elsewhere], table) == [elsewhere]
+    (local,) = repriced(store, [make_record(make_result(), machine="local")], table)
+    throughput = local.value("throughput_sps")
+    assert throughput is not None
+    assert local.value("cost_usd_per_million") == pytest.approx(1000.0 / throughput)
+    assert local.result.pricing is not None and local.result.pricing.source == "price table"
+
+
+def test_entries_sharing_a_configuration_share_its_rank(store: Any, make_result: Make) -> None:
+    spec = parse_round_spec(spec_data())
+    create_round(store, spec)
+    open_round(store, spec.name)
+    first = entry("digits-torch-fp32")
+    twin = first.model_copy(update={"team": "rival", "name": "same-config"})
+    ids = [store.add_round_entry(s, spec.name)[0] for s in (first, twin, entry("digits-ort-fp32"))]
+    ((scenario, rules),) = spec.plan()
+    assert len(store.queue_runs(scenario, rules, round_name=spec.name)) == 2  # two configurations
+    for task, p50 in zip(store.pending_runs(round_name=spec.name), (1.0, 5.0), strict=True):
+        store.record_result(task.run_id, make_result(p50, quality=quality(0.99)))
+    ranked = entries(play_ranking(store, spec), "99")
+    assert set(ranked) == {"digits-torch-fp32", "same-config", "digits-ort-fp32"}
+    mine, theirs = ranked["digits-torch-fp32"], ranked["same-config"]
+    assert (theirs["submission_id"], theirs["team"]) == (ids[1], "rival")
+    assert mine["result_id"] == theirs["result_id"] and mine["rank"] == theirs["rank"] == 1
+    assert mine["tied"] and theirs["tied"]
+    assert (mine["shared_with"], theirs["shared_with"]) == (
+        ["rival/same-config"],
+        ["baseline/digits-torch-fp32"],
+    )
+    assert ranked["digits-ort-fp32"]["rank"] == 2 and ranked["digits-ort-fp32"]["shared_with"] == []
+    (group,) = [g for g in play_ranking(store, spec)["groups"] if g["accuracy_class"] == "99"]
+    assert group["missing"] == []
+
+
+def play_ranking(store: Any, spec: Any) -> dict[str, Any]:
+    return compute_ranking(store, spec.name, spec, "sha")

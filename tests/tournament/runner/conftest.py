@@ -32,9 +32,9 @@ def fault_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     import sys
 
     sys.path.insert(0, PLUGINS)
-    import workloads
+    from tournament import plugins, workloads
 
-    workloads._load_plugins.cache_clear()
+    plugins.refresh()
     yield fault_dir
     sys.path.remove(PLUGINS)
     for key, value in saved.items():
@@ -42,7 +42,7 @@ def fault_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    workloads._load_plugins.cache_clear()
+    plugins.refresh()
     workloads.unregister("faulty-tiny")
     sys.modules.pop("tourney_faults", None)
 

@@ -147,7 +147,7 @@ def test_fresh_worker_per_run_unless_reused(
 ) -> None:
     store = Store()
     for batch_size in (1, 2, 3):
-        store.add_submission(make_entry("ok", batch_size=batch_size))
+        store.add_submission(make_entry("ok", batch_size=batch_size, name=f"ok-b{batch_size}"))
     be = RayBackend(reuse_workers=reuse)  # joins the module's cluster
     summary = execute(store, scenario="single-stream", rules=quick, backend_obj=be)
     assert len(summary.done) == 3

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from workloads.base import EvalSet, Feed, QualityMetric, Workload
+from tournament.workloads.base import EvalSet, Feed, QualityMetric, Workload
 
 
 def _seeded(factory: type[torch.nn.Module], seed: int) -> torch.nn.Module:

@@ -4,37 +4,42 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from tournament import runtimes
 from tournament.runtimes.op_types import DYNAMIC_OP_TYPES, STATIC_OP_TYPES
+from tournament.runtimes.options import GraphOptimization
 from tournament.schema import (
     ExecutionProvider,
-    GraphOptimization,
     Quantization,
     QuantizationOptions,
-    RuntimeOptions,
+    RuntimeOptionsBase,
 )
 from tournament.schema.submission import CalibrationMethod
 
 Q = Quantization
-CPU = RuntimeOptions()
-CUDA = RuntimeOptions(execution_provider=ExecutionProvider.CUDA)
+Options = dict[str, Any]
+CPU: Options = {}
+CUDA: Options = {"execution_provider": ExecutionProvider.CUDA}
 DEFAULT = QuantizationOptions()
 
 
 def _check(
     runtime: str,
     quantization: Quantization,
-    options: RuntimeOptions = CPU,
+    options: Options = CPU,
     quantization_options: QuantizationOptions = DEFAULT,
 ) -> list[str]:
-    return runtimes.get(runtime).check(quantization, options, quantization_options)
+    """``check`` with ``options`` as the runtime's own options model."""
+    rt = runtimes.get(runtime)
+    return rt.check(quantization, rt.options_model(**options), quantization_options)
 
 
 def test_registry_builds_every_runtime_under_its_name() -> None:
-    assert runtimes.names() == ["onnxruntime", "torch", "torch-compile"]
+    built_in = [n for n in runtimes.names() if runtimes.RUNTIMES.entry(n).distribution == "tourney"]
+    assert built_in == ["onnxruntime", "openvino", "torch", "torch-compile"]  # plugins may add more
     for name in runtimes.names():
         assert runtimes.get(name).name == name
 
@@ -54,11 +59,14 @@ def test_registry_builds_every_runtime_under_its_name() -> None:
         ("onnxruntime", Q.INT8_DYNAMIC, CPU),
         ("onnxruntime", Q.INT8_STATIC, CPU),
         ("onnxruntime", Q.FP32, CUDA),
-        ("onnxruntime", Q.FP32, RuntimeOptions(graph_optimization=GraphOptimization.BASIC)),
+        ("onnxruntime", Q.FP32, {"graph_optimization": GraphOptimization.BASIC}),
+        ("openvino", Q.FP32, CPU),
+        ("openvino", Q.BF16, CPU),
+        ("openvino", Q.INT8_STATIC, CPU),
     ],
 )
 def test_supported_combinations_have_no_problem(
-    runtime: str, quantization: Quantization, options: RuntimeOptions
+    runtime: str, quantization: Quantization, options: Options
 ) -> None:
     assert _check(runtime, quantization, options) == []
 
@@ -72,17 +80,10 @@ def test_supported_combinations_have_no_problem(
         ("torch-compile", Q.INT8_DYNAMIC, CPU, "quantization:", "expected one of: bf16, fp32"),
         ("torch-compile", Q.FP16, CUDA, "quantization:", "cannot run 'fp16'"),
         ("onnxruntime", Q.BF16, CPU, "quantization:", "cannot run 'bf16'"),
-        (
-            "torch",
-            Q.FP32,
-            RuntimeOptions(graph_optimization=GraphOptimization.DISABLE),
-            "runtime_options.graph_optimization:",
-            "only used by runtime 'onnxruntime'",
-        ),
     ],
 )
 def test_impossible_combinations_name_the_field(
-    runtime: str, quantization: Quantization, options: RuntimeOptions, field: str, words: str
+    runtime: str, quantization: Quantization, options: Options, field: str, words: str
 ) -> None:
     problems = _check(runtime, quantization, options)
     assert len(problems) == 1
@@ -91,7 +92,7 @@ def test_impossible_combinations_name_the_field(
     assert problems[0].endswith(".")
 
 
-@pytest.mark.parametrize("runtime", ["torch", "torch-compile", "onnxruntime"])
+@pytest.mark.parametrize("runtime", ["torch", "torch-compile", "onnxruntime", "openvino"])
 def test_quantization_options_are_rejected_for_float_formats(runtime: str) -> None:
     options = QuantizationOptions(per_channel=True, calibration_samples=16)
     (problem,) = _check(runtime, Q.FP32, quantization_options=options)
@@ -150,14 +151,28 @@ def test_check_imports_no_heavy_library() -> None:
     code = (
         "import sys\n"
         "from tournament import runtimes\n"
-        "from tournament.schema import Quantization, QuantizationOptions, RuntimeOptions\n"
+        "from tournament.schema import Quantization, QuantizationOptions\n"
         "for name in runtimes.names():\n"
+        "    rt = runtimes.get(name)\n"
         "    for q in Quantization:\n"
-        "        runtimes.get(name).check(q, RuntimeOptions(), QuantizationOptions())\n"
-        "heavy = {'torch', 'onnxruntime', 'onnx', 'transformers', 'sklearn'} & set(sys.modules)\n"
-        "print(sorted(heavy))\n"
+        "        rt.check(q, rt.options_model(), QuantizationOptions())\n"
+        "heavy = {'torch', 'onnxruntime', 'onnx', 'openvino', 'nncf', 'transformers', 'sklearn'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_runtime_declares_a_frozen_strict_options_model() -> None:
+    for name in runtimes.names():
+        model = runtimes.get(name).options_model
+        assert issubclass(model, RuntimeOptionsBase), name
+        assert model.model_config.get("frozen") is True, name
+        assert model.model_config.get("extra") == "forbid", name
+        assert {"intra_op_threads", "inter_op_threads", "execution_provider"} <= set(
+            model.model_fields
+        ), name
+    assert "graph_optimization" in runtimes.get("onnxruntime").options_model.model_fields
+    assert "graph_optimization" not in runtimes.get("torch").options_model.model_fields

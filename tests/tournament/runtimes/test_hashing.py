@@ -3,7 +3,7 @@ from __future__ import annotations
 import torch
 
 from tournament.runtimes.hashing import sha256_json, state_dict_bytes, weights_sha256
-from workloads.base import Workload
+from tournament.workloads.base import Workload
 
 
 def test_weights_hash_is_stable_and_sensitive(tiny_cnn: Workload) -> None:

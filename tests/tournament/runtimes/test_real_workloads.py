@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import workloads
-from tournament import runtimes
+from tournament import runtimes, workloads
 from tournament.runtimes.base import Predictor
-from tournament.schema import Quantization, QuantizationOptions, RuntimeOptions
-from workloads.base import Workload
+from tournament.runtimes.options import OnnxRuntimeOptions
+from tournament.schema import Quantization, QuantizationOptions
+from tournament.workloads.base import Workload
 
 Q = Quantization
 DIGITS_CASES = [
@@ -22,6 +22,9 @@ DIGITS_CASES = [
     ("onnxruntime", Q.FP16),
     ("onnxruntime", Q.INT8_DYNAMIC),
     ("onnxruntime", Q.INT8_STATIC),
+    ("openvino", Q.FP32),
+    ("openvino", Q.BF16),
+    ("openvino", Q.INT8_STATIC),
 ]
 
 
@@ -35,8 +38,9 @@ def test_digits_cnn_passes_the_accuracy_gate(
     runtime: str, quantization: Quantization, tmp_path: Path
 ) -> None:
     digits = workloads.get("digits-cnn")
-    prepared = runtimes.get(runtime).prepare(
-        digits, "small", quantization, RuntimeOptions(), QuantizationOptions(), str(tmp_path)
+    rt = runtimes.get(runtime)
+    prepared = rt.prepare(
+        digits, "small", quantization, rt.options_model(), QuantizationOptions(), str(tmp_path)
     )
     outputs = _evaluate(prepared.predictor, digits, "small")
     assert outputs.shape == (len(digits.eval_set("small")), 10)
@@ -65,7 +69,7 @@ def test_minilm_int8_dynamic_per_channel_beats_per_tensor(tmp_path: Path) -> Non
             minilm,
             "seq32",
             Q.INT8_DYNAMIC,
-            RuntimeOptions(intra_op_threads=2),
+            OnnxRuntimeOptions(intra_op_threads=2),
             QuantizationOptions(per_channel=per_channel),
             str(tmp_path),
         )

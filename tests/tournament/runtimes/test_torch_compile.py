@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from tournament import runtimes
-from tournament.schema import Quantization, QuantizationOptions, RuntimeOptions
-from workloads.base import Feed, Workload
+from tournament.runtimes.options import TorchOptions
+from tournament.schema import Quantization, QuantizationOptions
+from tournament.workloads.base import Feed, Workload
 
 TOLERANCE = {Quantization.FP32: 1e-5, Quantization.BF16: 0.03}
 
@@ -25,7 +26,7 @@ def test_compiled_model_matches_eager_for_any_batch_size(
     relative_error: Callable[[np.ndarray, np.ndarray], float],
 ) -> None:
     prepared = runtimes.get("torch-compile").prepare(
-        tiny_cnn, "small", quantization, RuntimeOptions(), QuantizationOptions(), str(artifact_dir)
+        tiny_cnn, "small", quantization, TorchOptions(), QuantizationOptions(), str(artifact_dir)
     )
     compile_details = prepared.details["compile"]
     assert compile_details["backend"] == "inductor"
@@ -43,7 +44,7 @@ def test_compiled_model_matches_eager_for_any_batch_size(
         np.testing.assert_array_equal(prepared.predictor.predict(feed), out)
         assert counters["stats"]["unique_graphs"] == graphs  # the second call compiles nothing
     eager = runtimes.get("torch").prepare(
-        tiny_cnn, "small", quantization, RuntimeOptions(), QuantizationOptions(), str(artifact_dir)
+        tiny_cnn, "small", quantization, TorchOptions(), QuantizationOptions(), str(artifact_dir)
     )
     assert eager.details["state_dict_sha256"] == prepared.details["state_dict_sha256"]
     assert eager.artifact_sha256 != prepared.artifact_sha256  # the recipe differs

@@ -13,8 +13,9 @@ import torch
 from tournament import runtimes
 from tournament.errors import UserError
 from tournament.runtimes.base import Prepared
-from tournament.schema import ExecutionProvider, Quantization, QuantizationOptions, RuntimeOptions
-from workloads.base import Feed, Workload
+from tournament.runtimes.options import TorchOptions
+from tournament.schema import ExecutionProvider, Quantization, QuantizationOptions
+from tournament.workloads.base import Feed, Workload
 
 Q = Quantization
 TOLERANCE = {Q.FP32: 1e-5, Q.BF16: 0.03, Q.INT8_DYNAMIC: 0.05}
@@ -25,14 +26,14 @@ def _prepare(
     workload: Workload,
     quantization: Quantization,
     cache: Path,
-    options: RuntimeOptions | None = None,
+    options: TorchOptions | None = None,
     quantization_options: QuantizationOptions | None = None,
 ) -> Prepared:
     return runtimes.get("torch").prepare(
         workload,
         "small",
         quantization,
-        options or RuntimeOptions(),
+        options or TorchOptions(),
         quantization_options or QuantizationOptions(),
         str(cache),
     )
@@ -101,7 +102,7 @@ def test_reduce_range_uses_seven_bit_weights(tiny_embed: Workload, artifact_dir:
 def test_threads_are_applied_and_reported(tiny_cnn: Workload, artifact_dir: Path) -> None:
     before = torch.get_num_threads()
     try:
-        options = RuntimeOptions(intra_op_threads=2, inter_op_threads=3)
+        options = TorchOptions(intra_op_threads=2, inter_op_threads=3)
         prepared = _prepare(tiny_cnn, Q.FP32, artifact_dir, options=options)
         threads = prepared.details["threads"]
         assert torch.get_num_threads() == threads["intra_op_threads"] == 2
@@ -118,7 +119,7 @@ def test_threads_are_applied_and_reported(tiny_cnn: Workload, artifact_dir: Path
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-GPU refusal")
 def test_cuda_without_a_gpu_is_a_user_error(tiny_cnn: Workload, artifact_dir: Path) -> None:
-    options = RuntimeOptions(execution_provider=ExecutionProvider.CUDA)
+    options = TorchOptions(execution_provider=ExecutionProvider.CUDA)
     with pytest.raises(UserError, match=r"^runtime_options.execution_provider: cuda requested"):
         _prepare(tiny_cnn, Q.FP16, artifact_dir, options=options)
 

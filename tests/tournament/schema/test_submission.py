@@ -120,3 +120,76 @@ def test_missing_required_fields_all_reported() -> None:
     lines = problems({"team": "t"})
     fields = {line.split(":")[0] for line in lines}
     assert {"name", "workload", "variant", "runtime"} <= fields
+
+
+def test_runtime_options_take_the_named_runtimes_model() -> None:
+    from tournament.runtimes.options import OnnxRuntimeOptions, OpenVinoOptions, TorchOptions
+
+    assert type(parse_submission(dict(BASE)).runtime_options) is OnnxRuntimeOptions
+    torch_sub = parse_submission({**BASE, "runtime": "torch"})
+    assert type(torch_sub.runtime_options) is TorchOptions
+    assert "graph_optimization" not in torch_sub.config()["runtime_options"]
+    openvino = parse_submission(
+        {**BASE, "runtime": "openvino", "runtime_options": {"num_streams": 1}}
+    )
+    assert type(openvino.runtime_options) is OpenVinoOptions
+    assert openvino.config()["runtime_options"]["num_streams"] == 1
+
+
+def test_an_option_of_another_runtime_names_the_runtime_and_its_options() -> None:
+    (line,) = problems(
+        {**BASE, "runtime": "torch", "runtime_options": {"graph_optimization": "all"}}
+    )
+    assert line == (
+        "runtime_options.graph_optimization: runtime 'torch' has no option 'graph_optimization'; "
+        "its options are: execution_provider, inter_op_threads, intra_op_threads."
+    )
+    (line,) = problems({**BASE, "runtime_options": {"num_streams": 2}})
+    assert line.startswith("runtime_options.num_streams: runtime 'onnxruntime' has no option")
+    assert "graph_optimization" in line
+
+
+def test_runtime_options_problems_have_field_paths() -> None:
+    lines = problems(
+        {
+            **BASE,
+            "runtime": "openvino",
+            "runtime_options": {"num_streams": 0, "performance_hint": "fast", "threads": 2},
+        }
+    )
+    assert [line.split(":")[0] for line in lines] == [
+        "runtime_options.performance_hint",
+        "runtime_options.num_streams",
+        "runtime_options.threads",
+    ]
+    assert "expected one of 'latency' or 'throughput'" in lines[0]
+    assert lines[2].endswith("unknown field; remove it (see docs/submission-format.md).")
+
+
+def test_unknown_runtime_keeps_its_options_and_reports_only_the_runtime() -> None:
+    from tournament.schema import Submission
+
+    (line,) = problems({**BASE, "runtime": "tensorrt", "runtime_options": {"builder": "x"}})
+    assert line.startswith("runtime: unknown runtime 'tensorrt'")
+    sub = Submission.model_validate(
+        {**BASE, "runtime": "tensorrt", "runtime_options": {"builder": "x"}}
+    )
+    assert sub.config()["runtime_options"]["builder"] == "x"  # hashed as written
+
+
+def test_options_models_built_in_python_are_revalidated_for_the_runtime() -> None:
+    from pydantic import ValidationError
+
+    from tournament.runtimes.options import GraphOptimization, OnnxRuntimeOptions
+    from tournament.schema import Submission
+
+    fields = {k: v for k, v in BASE.items() if k != "runtime"}
+    options = OnnxRuntimeOptions(graph_optimization=GraphOptimization.BASIC)
+    assert (
+        Submission(**fields, runtime="onnxruntime", runtime_options=options).runtime_options
+        is options
+    )
+    with pytest.raises(ValidationError, match="runtime 'torch' has no option 'graph_optimization'"):
+        Submission(**fields, runtime="torch", runtime_options=options)
+    defaults = Submission(**fields, runtime="torch", runtime_options=OnnxRuntimeOptions())
+    assert "graph_optimization" not in defaults.config()["runtime_options"]

@@ -64,10 +64,14 @@ def cli() -> Any:
         ),
         (
             ["search", "--workload", "digits-cnn", "--sampler", "cmaes"],
-            "sampler: expected one of tpe, nsga2, gp, random, grid",
+            "sampler: expected one of gp, grid, nsga2, random, tpe",
         ),
         (["search", "--workload", "digits-cnn", "--study", "bad name"], "study: expected 1-48"),
         (["search", "status", "nope"], "study: 'nope' does not exist"),
+        (
+            ["search", *SMALL, "--study", "unpriced"],  # the default objectives include a cost
+            "objectives: cost_usd_per_million is unknown on machine 'local'",
+        ),
     ],
 )
 def test_user_errors_are_one_clear_sentence(cli: Any, args: list[str], message: str) -> None:
@@ -81,6 +85,8 @@ def test_impossible_constraint_ends_with_a_clear_message(cli: Any) -> None:
     result = cli(
         "search",
         *SMALL,
+        "--objectives",
+        "throughput_sps,latency_p99_ms",
         "--trials",
         "1",
         "--no-full",
@@ -91,9 +97,7 @@ def test_impossible_constraint_ends_with_a_clear_message(cli: Any) -> None:
     )
     assert result.exit_code == 1, result.output
     assert "trial 0 told" in result.output and "[infeasible]" in result.output
-    assert "no trial met the accuracy constraint quality >= 1.5 x the fp32 reference" in (
-        result.output
-    )
+    assert "no trial met the accuracy constraint quality_ratio >= 1.5" in result.output
     assert "Best feasible configuration" not in result.output
 
 

@@ -14,7 +14,7 @@ import optuna
 import pytest
 
 from tournament.search import SearchLoop, SearchSettings, build_report
-from tournament.search.replay import ReplayEvaluator, Table, load_table
+from tournament.search.replay import ReplayEvaluator, Table, load_table, row_ratio
 from tournament.search.samplers import make_sampler
 from tournament.search.storage import study_directions
 
@@ -27,7 +27,16 @@ def table() -> Table:
 
 
 def _ratio(row: dict[str, Any]) -> float:
-    return float(row["quality"]) / float(row["reference_quality"])
+    ratio = row_ratio(row)
+    assert ratio is not None
+    return ratio
+
+
+def test_old_tables_get_the_quality_ratio(table: Table) -> None:
+    for row in table.rows.values():
+        if row.get("quality") is not None:  # digits-cnn: accuracy, higher is better
+            assert _ratio(row) == float(row["quality"]) / float(row["reference_quality"])
+            assert row["metrics"]["quality_ratio"] == _ratio(row)
 
 
 def _search(
@@ -101,6 +110,17 @@ def test_duplicates_are_told_at_once_and_cost_nothing(table: Table) -> None:
         assert trial.values == twin.values and trial.constraints == twin.constraints
         assert trial.user_attrs["config_hash"] == twin.user_attrs["config_hash"]
     assert len(trials) == budget + len(duplicates)
+
+
+def test_the_quality_ratio_can_be_an_objective(table: Table) -> None:
+    study, _, _ = _search(table, ("quality_ratio", "throughput_sps"), 0.99, "random", 20)
+    complete = [
+        t
+        for t in study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+        if "duplicate_of" not in t.user_attrs
+    ]
+    assert complete and all(t.values[0] == t.user_attrs["quality_ratio"] for t in complete)
+    assert all(t.constraints["accuracy"] == 0.99 - t.values[0] for t in complete)
 
 
 @pytest.mark.parametrize("sampler", ["tpe", "nsga2"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tournament.ranking.pareto import loss_ranks
 from tournament.search import pareto
 
 
@@ -31,3 +32,26 @@ def test_normalizer_maps_bounds_to_unit_box() -> None:
     loss = np.array([[1.0, 10.0], [3.0, 10.0]])
     scaled = pareto.Normalizer(loss)(loss)
     assert scaled.tolist() == [[0.0, 0.0], [1.0, 0.0]]
+
+
+def test_ranks_are_the_ranking_ranks_from_zero() -> None:
+    rng = np.random.default_rng(3)
+    loss = rng.integers(0, 4, size=(200, 3)).astype(float)
+    assert (pareto.pareto_ranks(loss) == loss_ranks(loss) - 1).all()
+    assert (pareto.nondominated(loss) == (pareto.pareto_ranks(loss) == 0)).all()
+
+
+def test_hypervolume_matches_optuna() -> None:
+    from optuna._hypervolume import compute_hypervolume
+
+    rng = np.random.default_rng(4)
+    for d in (2, 3, 4):
+        normalized = rng.random((40, d)) * 1.3  # some beyond the reference
+        inside = normalized[np.all(normalized <= pareto.REFERENCE, axis=1)]
+        expected = compute_hypervolume(inside, np.full(d, pareto.REFERENCE))
+        assert pareto.hypervolume(normalized) == pytest.approx(expected, rel=1e-12)
+
+
+def test_nan_is_refused() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        pareto.nondominated(np.array([[0.0, float("nan")]]))

@@ -7,10 +7,10 @@ from typing import Any
 import optuna
 import pytest
 
+from tournament.hashing import sha256_of
 from tournament.schema.validate import load_submission
 from tournament.search.storage import load_study
 from tournament.store import Store
-from tournament.store.codec import sha256_of
 
 OBJECTIVES = ("throughput_sps", "latency_p99_ms", "energy_j_per_query")
 pytestmark = pytest.mark.slow  # the shared real search takes ~30 s on an idle 2-core machine
@@ -33,10 +33,11 @@ def test_every_trial_is_a_search_submission_with_a_result(real_search: Any) -> N
         assert sub["name"] == f"real-t{trial.number}"
         assert (sub["study_name"], sub["trial_number"]) == ("real", trial.number)
         assert sub["config_hash"] == trial.user_attrs["config_hash"]
-        row = store.result(trial.user_attrs["screening_result_id"])
-        assert row["submission_id"] == sub["id"] and row["label"] == "screening"
-        assert row["rules"] == real_search.settings.screening_rules
-        assert list(trial.values) == [row[o] for o in OBJECTIVES]
+        record = store.result(trial.user_attrs["screening_result_id"])
+        assert record.entry.submission_id == sub["id"] and record.label == "screening"
+        assert record.result.rules == real_search.settings.screening_rules
+        assert list(trial.values) == [record.value(o) for o in OBJECTIVES]
+        assert trial.user_attrs["metrics"]["throughput_sps"] == record.value("throughput_sps")
 
 
 def test_runs_are_labelled_and_one_trial_is_promoted(real_search: Any) -> None:
@@ -51,16 +52,21 @@ def test_runs_are_labelled_and_one_trial_is_promoted(real_search: Any) -> None:
     assert real_search.settings.full_rules["min_queries"] > screening["min_queries"]
     (promoted,) = real_search.report.promoted
     trial = next(t for t in real_search.report.trials if t.number == promoted)
-    assert trial.full is not None and trial.full["run_id"] == full["id"]
+    assert trial.full is not None and trial.full.run_id == full["id"]
+    assert trial.full.result.rules == real_search.settings.full_rules
     assert trial.number in {t.number for t in real_search.report.pareto}
 
 
-def test_accuracy_gate_is_an_optuna_constraint(real_search: Any) -> None:
+def test_accuracy_gate_and_validity_are_optuna_constraints(real_search: Any) -> None:
     study, _, _ = load_study(real_search.url, real_search.study)
+    store = Store(real_search.url)
     for trial in _counted(study):
-        quality = trial.user_attrs["quality"]
-        reference = trial.user_attrs["reference_quality"]
-        assert trial.constraints == {"accuracy": 0.99 * reference - quality}
+        result = store.result(trial.user_attrs["screening_result_id"]).result
+        ratio = trial.user_attrs["quality_ratio"]
+        assert ratio == result.quality.ratio
+        reasons = result.invalid_reasons(target_ratio=0.99)
+        assert trial.user_attrs["invalid_reasons"] == reasons
+        assert trial.constraints == {"accuracy": 0.99 - ratio, "validity": float(len(reasons))}
         assert trial.system_attrs["constraints:accuracy"] == trial.constraints["accuracy"]
     feasible = {t.number for t in real_search.report.feasible}
     front = {t.number for t in study.best_trials if "duplicate_of" not in t.user_attrs}

@@ -101,11 +101,11 @@ def test_resume_after_sigkill(tmp_path: Path, search_settings: Any) -> None:
     runs, results, subs = store.runs(), store.results(), store.submissions()
     assert len(subs) == len(runs) == len(results) == 3
     assert {t.user_attrs["submission_id"] for t in trials} == {s["id"] for s in subs}
-    assert sorted(r["run_id"] for r in results) == sorted(r["id"] for r in runs)
+    assert sorted(r.run_id for r in results) == sorted(r["id"] for r in runs)
     by_sub = {r["submission_id"]: r for r in runs}
     assert by_sub[told_from_store.user_attrs["submission_id"]]["attempts"] == 1
     assert by_sub[trials[2].user_attrs["submission_id"]]["attempts"] == 2
     assert trials[1].user_attrs["screening_result_id"] == next(
-        r["result_id"] for r in results if r["run_id"] == kept["id"]
+        r.result_id for r in results if r.run_id == kept["id"]
     )
     assert store.lease("search:resume") is None

@@ -34,8 +34,16 @@ def test_default_study_name_follows_the_settings() -> None:
 def test_scenarios_are_checked() -> None:
     with pytest.raises(UserError, match="scenario: unknown scenario 'batch'"):
         SearchSettings(workload="digits-cnn", scenario="batch")
-    with pytest.raises(UserError, match="server scenario needs server_target_qps"):
+    with pytest.raises(UserError) as caught:
         SearchSettings(workload="digits-cnn", scenario="server")
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "screening_rules.server_target_qps",
+        "full_rules.server_target_qps",
+    ]
+    loaded = {"server_target_qps": 50.0}
+    SearchSettings(
+        workload="digits-cnn", scenario="server", screening_rules=loaded, full_rules=None
+    )
 
 
 def test_study_names_keep_trial_names_valid() -> None:
@@ -59,6 +67,6 @@ def test_run_options_are_checked(kwargs: dict[str, object], message: str) -> Non
         RunOptions(**kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", SAMPLERS)
+@pytest.mark.parametrize("name", SAMPLERS.names())
 def test_every_sampler_is_made(name: str) -> None:
     assert make_sampler(name, seed=0, trials=20) is not None

@@ -24,7 +24,8 @@ def test_every_configuration_of_the_default_space_is_a_valid_submission() -> Non
     items = space.enumerate()
     hashes = {_hash(config) for _, config in items}  # parse_submission raises if invalid
     assert len(hashes) == len(items) == space.size()
-    assert {c["runtime"] for _, c in items} == {"torch", "torch-compile", "onnxruntime"}
+    built_in = {"torch", "torch-compile", "onnxruntime", "openvino"}
+    assert built_in <= {c["runtime"] for _, c in items}  # installed plugins may add runtimes
     assert {c["runtime_options"]["intra_op_threads"] for _, c in items} == {1, 2}
     assert all(space.config_from_params(params) == config for params, config in items)
 
@@ -34,7 +35,7 @@ def test_choices_come_from_runtime_checks() -> None:
     assert space.quantizations["torch"] == ("fp32", "bf16", "int8-dynamic")  # fp16 needs CUDA
     assert space.quantizations["torch-compile"] == ("fp32", "bf16")
     assert "int8-static" in space.quantizations["onnxruntime"]
-    assert space.graph_optimizations["torch"] == ("all",)
+    assert "torch" not in space.graph_optimizations  # no such option in torch's model
     assert len(space.graph_optimizations["onnxruntime"]) == 4
     assert space.calibration["onnxruntime"] == ("minmax", "entropy", "percentile")
     assert space.providers == {"local": ("cpu",)}
@@ -105,6 +106,5 @@ def test_restrictions_that_cannot_work_are_user_errors(spec: SpaceSpec, message:
 def test_space_round_trips_through_json_and_describes_configs() -> None:
     space = build_space("digits-cnn", CPU2)
     assert SearchSpace.model_validate_json(space.model_dump_json()) == space
-    params, config = space.enumerate()[0]
-    del params
+    config = next(c for _, c in space.enumerate() if c["runtime"] == "onnxruntime")
     assert describe(config) == "small onnxruntime fp32 b1 t1 g:disable"

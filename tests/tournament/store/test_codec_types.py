@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
+from tournament.hashing import sha256_of
 from tournament.store import Store, decode_latencies, encode_latencies
-from tournament.store.codec import sha256_of
 from tournament.store.models import RoundRow
 
 

@@ -49,9 +49,9 @@ OLD_RESULT = {
     "energy_j_per_sample": 0.04,
     "avg_power_w": 2.0,
     "power_source": "estimate-tdp",
-    "price_usd_per_hour": 0.5,
+    "price_usd_per_hour": 0.0,
     "tariff_usd_per_kwh": 0.2,
-    "cost_usd_per_million": 2.78,
+    "cost_usd_per_million": 0.0,
     "energy_cost_usd_per_million": 0.0022,
     "peak_gflops": None,
     "roofline_fraction": None,
@@ -69,6 +69,16 @@ def _old_database(url: str) -> None:
     engine = make_engine(url)
     upgrade(engine, "0001")
     with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO machines (id, spec, price_usd_per_hour, tariff_usd_per_kwh, notes, "
+                "created_at, updated_at) VALUES ('local', '{}', 0, 0.15, :notes, :now, :now)"
+            ),
+            {
+                "now": NOW,
+                "notes": "Price unknown: set price_usd_per_hour (0 means costs read as zero).",
+            },
+        )
         c.execute(
             text(
                 "INSERT INTO submissions (id, config_hash, round_name, team, name, workload, "
@@ -103,15 +113,25 @@ def _check_upgraded(url: str) -> None:
     assert result.value("quality_ratio") == pytest.approx(0.97 / 0.98)
     energy = result.figure("energy_j_per_sample")
     assert energy is not None and energy.provenance is Provenance.ESTIMATED
-    cost = result.figure("cost_usd_per_million")
-    assert cost is not None and cost.provenance is Provenance.DERIVED
+    # the machine's price was never given (stored as 0): its cost is unknown, not 0
+    assert result.figure("cost_usd_per_million") is None
+    energy_cost = result.figure("energy_cost_usd_per_million")
+    assert energy_cost is not None and energy_cost.provenance is Provenance.DERIVED
     assert result.figure("roofline_fraction") is None
-    assert result.pricing is not None and result.pricing.price_usd_per_hour == 0.5
-    assert result.pricing.peak_gflops is None
+    assert result.pricing is not None and result.pricing.price_usd_per_hour is None
+    assert result.pricing.tariff_usd_per_kwh == 0.2 and result.pricing.peak_gflops is None
+    assert store_machine_price(url) is None
     assert result.artifact.bytes == 2**19
     assert result.quality.higher_is_better
     # p99 60 ms is over the run's 50 ms bound: under the full validity rule it does not count
     assert not result.valid and not store_valid(url)
+
+
+def store_machine_price(url: str) -> float | None:
+    with Store(url) as store:
+        machine = store.machine("local")
+    assert machine is not None
+    return machine["price_usd_per_hour"]
 
 
 def store_valid(url: str) -> bool:

@@ -149,7 +149,7 @@ def test_results_filters(
     )
     c = _measured(
         store,
-        make_submission(batch_size=4),
+        make_submission(name="entry-3", batch_size=4),
         make_result(3.0, scenario="offline"),
         origin="search",
     )
@@ -172,7 +172,7 @@ def test_reproductions_are_listed_with_the_result(
     store: Store, make_submission: MakeSubmission, make_result: MakeResult
 ) -> None:
     original = _measured(store, make_submission(), make_result(2.0))
-    again = _measured(store, make_submission(batch_size=2), make_result(2.1))
+    again = _measured(store, make_submission(name="entry-2", batch_size=2), make_result(2.1))
     report = {"latency_p50_ms": {"old": 2.0, "new": 2.1, "agrees": True}}
     rep_id = store.add_reproduction(original, report, agrees=True, new_result_id=again)
     (listed,) = store.result(original).reproductions

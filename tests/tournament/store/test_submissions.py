@@ -1,4 +1,7 @@
-"""add_submission: idempotent per (round, config), full document kept."""
+"""add_submission: an entry per (round, team, name), idempotent per file, full document kept.
+
+Identity across teams (shared configurations, clashes): ``test_entries.py``.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +16,30 @@ from tournament.store import Store
 MakeSubmission = Callable[..., Submission]
 
 
-def test_same_config_in_same_round_is_entered_once(
+def test_the_same_file_again_is_the_same_entry(
     store: Store, make_submission: MakeSubmission
 ) -> None:
     first = make_submission()
-    renamed = make_submission(team="team-b", name="other", description="same configuration")
-    assert first.config_hash == renamed.config_hash
+    reworded = make_submission(description="same team, name and configuration")
+    assert first.config_hash == reworded.config_hash
 
     sub_id, created = store.add_submission(first, source_file="a.yaml")
     assert created
     assert store.add_submission(first) == (sub_id, False)
-    assert store.add_submission(renamed) == (sub_id, False)
+    assert store.add_submission(reworded, source_file="b.yaml") == (sub_id, False)
     assert store.counts()["submissions"] == 1
     row = store.submission(sub_id)
-    assert row is not None
+    assert row is not None  # nothing was rewritten
     assert (row["team"], row["source_file"], row["round_name"]) == ("team-a", "a.yaml", "")
+    assert row["document"]["description"] == ""
 
 
-def test_other_round_or_other_config_is_a_new_submission(
+def test_other_round_or_other_name_is_a_new_submission(
     store: Store, make_submission: MakeSubmission
 ) -> None:
     base_id, _ = store.add_submission(make_submission())
     in_round, created_in_round = store.add_submission(make_submission(), round_name="r1")
-    other, created_other = store.add_submission(make_submission(batch_size=8))
+    other, created_other = store.add_submission(make_submission(name="entry-2", batch_size=8))
     assert created_in_round and created_other
     assert len({base_id, in_round, other}) == 3
     assert [s["id"] for s in store.submissions(round_name="r1")] == [in_round]

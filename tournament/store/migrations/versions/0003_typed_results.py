@@ -9,6 +9,9 @@
   (how each figure was obtained; NULL for old rows, read with the metric table's defaults and
   the power source), ``pricing`` (JSON, from the former ``price_usd_per_hour``,
   ``tariff_usd_per_kwh`` and ``peak_gflops`` columns, which are dropped).
+* ``machines.price_usd_per_hour`` becomes nullable: a price nobody gave is unknown, not 0.
+  Machines detection stored as 0 with its "Price unknown" note become NULL, and the costs of
+  their results (computed from that 0) become unknown.
 * ``valid`` now also requires the minimum rules to be met (and, for the server scenario, the p99
   bound of the run's rules): old rows are recomputed.
 
@@ -77,7 +80,19 @@ NEW_BOUNDS = (
 PRICE_COLUMNS = ("price_usd_per_hour", "tariff_usd_per_kwh", "peak_gflops")
 
 
+UNKNOWN_PRICE_NOTE = "Price unknown: set price_usd_per_hour"
+"""How machine detection marked a price nobody gave, when it stored it as 0."""
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("machines") as batch:
+        batch.alter_column("price_usd_per_hour", existing_type=sa.Double(), nullable=True)
+    machines = sa.table("machines", sa.column("price_usd_per_hour"), sa.column("notes"))
+    op.execute(
+        machines.update()
+        .where(machines.c.notes.contains(UNKNOWN_PRICE_NOTE))
+        .values(price_usd_per_hour=None)
+    )
     with op.batch_alter_table("results") as batch:
         for old, new in RENAMED.items():
             batch.alter_column(
@@ -135,6 +150,9 @@ def _backfill() -> None:
         sa.column("artifact_bytes", sa.Integer()),
         sa.column("rules", sa.JSON()),
         sa.column("pricing", sa.JSON(none_as_null=True)),
+        sa.column("cost_usd_per_million", sa.Double()),
+        sa.column("cost_usd_per_million_low", sa.Double()),
+        sa.column("cost_usd_per_million_high", sa.Double()),
     )
     c = results.c
     op.execute(
@@ -151,19 +169,32 @@ def _backfill() -> None:
     if op.get_context().as_sql:  # offline SQL: the JSON back-fills need rows in Python
         return
     bind = op.get_bind()
+    unpriced = _unpriced_results(bind)
     for row in bind.execute(sa.select(results)).mappings().all():
-        bind.execute(results.update().where(c.id == row["id"]).values(**_from_json(dict(row))))
+        values = _from_json(dict(row), unknown_price=row["id"] in unpriced)
+        bind.execute(results.update().where(c.id == row["id"]).values(**values))
 
 
-def _from_json(row: dict[str, object]) -> dict[str, object]:
-    """``pricing`` from the price columns; ``valid`` false for a server run over its bound."""
+def _unpriced_results(bind: sa.Connection) -> set[int]:
+    """Results measured on a machine whose price was unknown (and stored as 0)."""
+    query = sa.text(
+        "SELECT results.id FROM results JOIN submissions ON results.submission_id = "
+        "submissions.id JOIN machines ON submissions.machine = machines.id "
+        "WHERE machines.price_usd_per_hour IS NULL AND results.price_usd_per_hour = 0"
+    )
+    return {int(row[0]) for row in bind.execute(query)}
+
+
+def _from_json(row: dict[str, object], *, unknown_price: bool) -> dict[str, object]:
+    """``pricing`` from the price columns; ``valid`` false for a server run over its bound;
+    a cost computed from an unknown price (stored as 0) becomes unknown."""
     rules = row["rules"]
     if isinstance(rules, str):
         rules = json.loads(rules)
     bound = rules.get("server_latency_bound_ms") if isinstance(rules, dict) else None
     p99 = row["latency_p99_ms"]
     over = row["scenario"] == "server" and bound and p99 is not None and float(p99) > bound  # type: ignore[arg-type]
-    price = row["price_usd_per_hour"]
+    price = None if unknown_price else row["price_usd_per_hour"]
     pricing = {
         "price_usd_per_hour": price,
         "tariff_usd_per_kwh": row["tariff_usd_per_kwh"],
@@ -172,10 +203,17 @@ def _from_json(row: dict[str, object]) -> dict[str, object]:
         "device": "cpu",
         "source": "stored before pricing was recorded (precision and device not kept)",
     }
-    return {"pricing": pricing if price is not None else None, "valid": row["valid"] and not over}
+    values: dict[str, object] = {"pricing": pricing, "valid": row["valid"] and not over}
+    if unknown_price:
+        values.update(
+            cost_usd_per_million=None, cost_usd_per_million_low=None, cost_usd_per_million_high=None
+        )
+    return values
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("machines") as batch:
+        batch.alter_column("price_usd_per_hour", existing_type=sa.Double(), nullable=False)
     with op.batch_alter_table("results") as batch:
         for name in PRICE_COLUMNS:
             batch.add_column(sa.Column(name, sa.Double(), nullable=True))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
 
-from hardware.power.base import EnergyReading, PowerMeter
+from tournament.power.base import EnergyReading, PowerMeter
+
+if TYPE_CHECKING:
+    from tournament.machines.base import Machine
 
 Trace = list[tuple[float, float]]
 
@@ -26,9 +30,11 @@ class CompositeMeter(PowerMeter):
         self.source = "+".join(meter.source for meter in ordered)
 
     @classmethod
-    def available(cls) -> bool:
-        """True: a composite is as available as the meters it is built from."""
-        return True
+    def probe(
+        cls, machine: Machine, *, device_index: int = 0, options: Mapping[str, Any] | None = None
+    ) -> PowerMeter | None:
+        """None: a composite is built from probed meters (:func:`~tournament.power.best_meter`)."""
+        return None
 
     @contextmanager
     def measure(self) -> Iterator[EnergyReading]:

@@ -1,0 +1,1 @@
+"""An example Tourney plugin: the ``numpy`` runtime (``tourney.runtimes`` entry point)."""

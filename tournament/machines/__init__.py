@@ -1,0 +1,69 @@
+"""Machines: their contract, where they come from (``tourney.machines``), the store's table.
+
+The core reads machines through :class:`~tournament.machines.base.Machine` and gets them from
+the registered :class:`~tournament.machines.base.MachineSource` named ``default`` (``hardware``
+in this distribution: detection, YAML files, the spec model).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tournament.errors import UserError
+from tournament.machines.base import Machine, MachineSource
+from tournament.plugins import Registry
+
+MACHINE_SOURCES: Registry[MachineSource] = Registry(
+    "tourney.machines", MachineSource, kind="machine source"
+)
+"""Machine sources by name (entry-point group ``tourney.machines``); the core uses ``default``."""
+
+DEFAULT_SOURCE = "default"
+
+
+def source() -> MachineSource:
+    """The machine source the core uses (the one registered as ``default``)."""
+    return MACHINE_SOURCES.get(DEFAULT_SOURCE)
+
+
+def register(store: Any, spec: Machine) -> bool:
+    """Store ``spec`` (insert or replace); True if the machine is new."""
+    return bool(
+        store.upsert_machine(
+            spec.id,
+            spec.to_dict(),
+            spec.price_usd_per_hour,
+            spec.tariff_usd_per_kwh,
+            spec.instance_type,
+            spec.notes,
+        )
+    )
+
+
+def spec_of(store: Any, machine_id: str) -> dict[str, Any]:
+    """The registered spec of ``machine_id``; ``local`` is detected and registered on first use.
+
+    A detected ``local`` machine has no known price (0 USD/h, noted in the spec) until it is
+    registered with ``tourney machines register --detect --price-per-hour P``.
+    """
+    row = store.machine(machine_id)
+    if row is None and machine_id == "local":
+        register(store, source().detect("local"))
+        row = store.machine("local")
+    if row is None:
+        raise UserError(
+            f"machine: {machine_id!r} is not registered; register it with "
+            "`tourney machines register`."
+        )
+    return dict(row["spec"])
+
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "MACHINE_SOURCES",
+    "Machine",
+    "MachineSource",
+    "register",
+    "source",
+    "spec_of",
+]

@@ -1,0 +1,78 @@
+"""The machine contracts: what the core reads of a machine, and where machines come from."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Machine(Protocol):
+    """A machine results are measured on, as the core reads it (a frozen value object).
+
+    Units: power in W, prices in USD. ``cpu_threads`` are the logical CPUs available;
+    ``cpu_idle_w``/``cpu_max_w`` the CPU's power envelope (the estimate meter's parameters).
+    ``to_dict`` is plain JSON-able data (what the store keeps) that
+    :meth:`MachineSource.parse` turns back into an equal machine.
+    """
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def instance_type(self) -> str | None: ...
+
+    @property
+    def cpu_model(self) -> str: ...
+
+    @property
+    def cpu_threads(self) -> int: ...
+
+    @property
+    def cpu_idle_w(self) -> float: ...
+
+    @property
+    def cpu_max_w(self) -> float: ...
+
+    @property
+    def price_usd_per_hour(self) -> float | None: ...
+
+    @property
+    def tariff_usd_per_kwh(self) -> float: ...
+
+    @property
+    def notes(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class MachineSource(ABC):
+    """Where machines come from: this host detected, a file read, stored data parsed.
+
+    Contract:
+    * ``detect`` describes the machine this process runs on; an unknown price is recorded as
+      0 USD/h with a note saying so.
+    * ``parse(machine.to_dict())`` equals ``machine``; ``parse`` and ``load`` raise
+      :class:`~tournament.errors.UserError` with one sentence per problem, naming the file (or
+      ``source``) and the field.
+    * Nothing here touches the store.
+    """
+
+    @abstractmethod
+    def detect(
+        self,
+        machine_id: str = "local",
+        *,
+        instance_type: str | None = None,
+        price_usd_per_hour: float | None = None,
+    ) -> Machine:
+        """This machine, under the id ``machine_id``."""
+
+    @abstractmethod
+    def load(self, path: Path) -> Machine:
+        """A machine from a file."""
+
+    @abstractmethod
+    def parse(self, data: Mapping[str, Any], source: str = "machine spec") -> Machine:
+        """A machine from plain data (as :meth:`Machine.to_dict` gives)."""
