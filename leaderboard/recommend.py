@@ -72,10 +72,13 @@ def recommend(records: Iterable[ResultRecord], c: Constraints) -> Recommendation
     Raises:
         UserError: an unknown objective.
     """
-    from tournament.rounds.recommend import recommend as choose
+    from tournament.rounds.recommend import recommend_among
 
-    return choose(
-        CachedResults(records),
+    found = CachedResults(records).results(
+        workload=c.workload, scenario=c.scenario, machine=c.machine
+    )
+    return recommend_among(
+        found,
         workload=c.workload,
         scenario=c.scenario,
         machine=c.machine,

@@ -187,6 +187,7 @@ class DigitsCNN(Workload):
         name="top1_accuracy",
         higher_is_better=True,
         description="Fraction of the 540 test images whose arg-max logit is the true digit.",
+        label="top-1 accuracy",
     )
 
     def build(self, variant: str) -> nn.Module:

@@ -94,7 +94,8 @@ class RaplMeter(PowerMeter):
         cls, machine: Machine, *, device_index: int = 0, options: Mapping[str, Any] | None = None
     ) -> RaplMeter | None:
         """A meter over ``options["root"]`` (default the powercap tree) when it is readable."""
-        root = (options or {}).get("root")
+        given = (options or {}).get("root")
+        root = Path(given) if isinstance(given, str | Path) else None
         return cls(root) if cls.available(root) else None
 
     @classmethod

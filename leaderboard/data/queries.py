@@ -91,9 +91,10 @@ def rounds_frame(store: ReadOnlyStore, records: Iterable[ResultRecord]) -> pd.Da
     import pandas as pd
 
     rounds = store.rounds()
-    entries = Counter(sub["round_name"] for sub in store.submissions())
+    entries = Counter(sub.round_name for sub in store.submissions())
     results = Counter(record.entry.round_name for record in records)
-    frame = pd.DataFrame([[r[c] for c in ROUND_COLUMNS] for r in rounds], columns=ROUND_COLUMNS)
+    rows = [r.to_dict() for r in rounds]
+    frame = pd.DataFrame([[r[c] for c in ROUND_COLUMNS] for r in rows], columns=ROUND_COLUMNS)
     frame["entries"] = [int(entries.get(n, 0)) for n in frame["name"]]
     frame["results"] = [int(results.get(n, 0)) for n in frame["name"]]
     return frame

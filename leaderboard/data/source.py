@@ -97,7 +97,7 @@ def signature(url: str, store: ReadOnlyStore) -> Signature:
     path = sqlite_path(url)
     if path is not None:
         return (url, *_file_stat(str(path)), *_file_stat(f"{path}-wal"))
-    rounds = tuple((r["name"], r["status"], r["closed_at"]) for r in store.rounds())
+    rounds = tuple((r.name, r.status.value, r.closed_at) for r in store.rounds())
     return (url, tuple(sorted(store.counts().items())), rounds)
 
 

@@ -27,9 +27,7 @@ PLUGINS = TESTS / "plugins"
 PG_ENV = "TOURNEY_TEST_PG_URL"
 
 
-def implementations(
-    registry: Registry[Any], *, slow: Iterable[str] = (), why_slow: str = ""
-) -> list[Any]:
+def implementations(registry: Registry[Any], *, slow: Iterable[str] = ()) -> list[Any]:
     """One ``pytest.param`` per registered name (id: the name); names in ``slow`` marked slow.
 
     Read at collection time: the names come from installed metadata only (nothing is imported).
@@ -99,82 +97,104 @@ def pg_admin_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
-    """``template(kind)``: a migrated empty database that fresh ones are copied from (opening
-    a new database migrates it, ~0.5 s; a copy of a migrated one opens in ~0.05 s)."""
-    from tournament.store import Store
+class Databases:
+    """Empty databases at the schema's head, made fast.
 
-    made: dict[str, str] = {}
-    engines: list[Any] = []
+    Migrating a new database takes ~0.5 s and creating a PostgreSQL database ~0.5-1 s, so a
+    migrated SQLite template is copied for each test, and one scratch PostgreSQL database is
+    emptied (every Tourney table truncated, ids restarted) for each test.
+    """
 
-    def template(kind: str) -> str:
-        if kind not in made:
-            made[kind] = _template(kind, tmp_path_factory, engines)
-            Store(_url_of(kind, made[kind])).close()
-        return made[kind]
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._sqlite: Path | None = None
+        self._pg: tuple[Any, str, Any] | None = None
+        self._kept: list[tuple[Any, str]] = []
 
-    yield template
-    for admin, name in engines:
+    def sqlite(self, folder: Path) -> str:
+        from tournament.store import Store
+
+        if self._sqlite is None:
+            self._sqlite = self._factory.mktemp("template") / "template.db"
+            Store(f"sqlite:///{self._sqlite}").close()
+        path = folder / f"tourney-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(self._sqlite, path)
+        return f"sqlite:///{path}"
+
+    def postgresql(self) -> str:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        from tournament.store import Store
+        from tournament.store.models import TABLES
+
+        if self._pg is None:
+            admin_url = pg_admin_url()
+            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            name = f"tourney_contract_{uuid.uuid4().hex[:12]}"
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            Store(url).close()
+            self._pg = (admin, url, create_engine(url, isolation_level="AUTOCOMMIT"))
+        _, url, engine = self._pg
+        tables = ", ".join(f'"{table.name}"' for table in TABLES)
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        return str(url)
+
+    def kept(self, kind: str) -> str:
+        """A new empty database of ``kind`` that lives until the end of the session."""
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        from tournament.store import Store
+
+        if kind == "sqlite":
+            return self.sqlite(self._factory.mktemp("kept"))
+        admin_url = pg_admin_url()
+        name = f"tourney_contract_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        self._kept.append((admin, name))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        Store(url).close()
+        return url
+
+    def close(self) -> None:
+        drop = list(self._kept)
+        if self._pg is not None:
+            admin, url, engine = self._pg
+            engine.dispose()
+            drop.append((admin, url.rsplit("/", 1)[-1]))
+        for admin, name in drop:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
 
 
-def _template(kind: str, factory: pytest.TempPathFactory, engines: list[Any]) -> str:
-    if kind == "sqlite":
-        return str(factory.mktemp("template") / "template.db")
-    from sqlalchemy import create_engine
-
-    admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
-    name = f"tourney_contract_template_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    engines.append((admin, name))
-    return name
-
-
-def _url_of(kind: str, database: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{database}"
-    from sqlalchemy.engine import make_url
-
-    return make_url(pg_admin_url()).set(database=database).render_as_string(hide_password=False)
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """The session's :class:`Databases` (the PostgreSQL ones dropped at the end)."""
+    made = Databases(tmp_path_factory)
+    yield made
+    made.close()
 
 
 @pytest.fixture
-def fresh_database(
-    tmp_path: Path, _templates: Callable[[str], str]
-) -> Iterator[Callable[[str], str]]:
-    """``make(kind)``: the URL of a new database of ``kind`` (sqlite or postgresql) holding
-    Tourney's schema at head and no rows.
+def fresh_database(tmp_path: Path, databases: Databases) -> Callable[[str], str]:
+    """``make(kind)``: the URL of an empty database of ``kind`` (``sqlite`` or ``postgresql``)
+    at the schema's head, for this test only (call it once per test and kind).
 
-    PostgreSQL databases are made on the server of ``TOURNEY_TEST_PG_URL`` (the test is skipped
-    without one) and dropped after the test.
+    PostgreSQL: the server of ``TOURNEY_TEST_PG_URL`` (the test is skipped without one).
     """
-    from sqlalchemy import create_engine
-
-    created: list[tuple[Any, str]] = []
 
     def make(kind: str) -> str:
         assert kind in ("sqlite", "postgresql"), kind
-        template = _templates(kind)
-        if kind == "sqlite":
-            path = tmp_path / f"tourney-{uuid.uuid4().hex[:8]}.db"
-            shutil.copyfile(template, path)
-            return _url_of(kind, str(path))
-        admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
-        name = f"tourney_contract_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        created.append((admin, name))
-        return _url_of(kind, name)
+        return databases.sqlite(tmp_path) if kind == "sqlite" else databases.postgresql()
 
-    yield make
-    for admin, name in created:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    return make
 
 
 def submission(**overrides: Any) -> Any:

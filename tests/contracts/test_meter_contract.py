@@ -83,7 +83,9 @@ def meter_class(name: str) -> type[PowerMeter]:
 
 
 @pytest.fixture
-def hardware(name: str, meter_class: type[PowerMeter], machine: Machine, tmp_path: Path) -> Hardware:
+def hardware(
+    name: str, meter_class: type[PowerMeter], machine: Machine, tmp_path: Path
+) -> Hardware:
     """The real hardware when the meter probes here, else its fake; skipped with neither."""
     if meter_class.probe(machine) is not None:
         return Hardware("real")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -119,6 +120,7 @@ class Ran:
     predictor: SpyPredictor
     clock_calls: int
     seconds: float
+    imported: list[str]
 
 
 @pytest.fixture(scope="module", params=SCENARIOS)
@@ -142,11 +144,13 @@ def ran(scenario: Scenario) -> Ran:
         calls[0] += 1
         return _perf_counter_ns()
 
+    modules = set(sys.modules)
     start = time.monotonic()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(time, "perf_counter_ns", counted)
         log = scenario.run(predictor, source, BATCH, RUN_RULES)
-    return Ran(scenario, log, predictor, calls[0], time.monotonic() - start)
+    seconds = time.monotonic() - start
+    return Ran(scenario, log, predictor, calls[0], seconds, sorted(set(sys.modules) - modules))
 
 
 # -- identity ------------------------------------------------------------------------------------
@@ -192,6 +196,12 @@ def test_the_run_only_calls_predict_one_call_at_a_time(ran: Ran) -> None:
     # Warm-up queries are issued but not recorded.
     assert len(predictor.batch_sizes) >= log.queries + RUN_RULES.warmup_queries
     assert max(predictor.batch_sizes) <= max(ran.scenario.batch_sizes or (BATCH,))
+
+
+def test_the_run_builds_no_model_and_touches_no_store(ran: Ran) -> None:
+    """Nothing of a model framework or the store is imported while the scenario runs."""
+    heavy = ("torch", "onnxruntime", "openvino", "tournament.store", "sqlalchemy")
+    assert not [m for m in ran.imported if m.startswith(heavy)], ran.imported
 
 
 def test_every_query_is_timed_with_perf_counter_ns(ran: Ran) -> None:

@@ -45,7 +45,7 @@ from tournament.store.models import TABLES
 from tournament.store.readonly import ReadOnlyStore
 from tournament.store.records import EntryRef, ResultRecord
 
-from .conftest import submission
+from .conftest import Databases, submission
 
 KINDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql")]
 READERS: dict[str, Callable[[str], Any]] = {"Store": Store, "ReadOnlyStore": ReadOnlyStore}
@@ -95,7 +95,8 @@ def test_add_submission_is_idempotent(store: Store) -> None:
     assert store.add_submission(Submission.model_validate(sub.model_dump())) == (first[0], False)
     assert _tables(store)["submissions"] == 1
     stored = store.submission(first[0])
-    assert stored is not None and stored["team"] == sub.team and stored["name"] == sub.name
+    assert stored is not None and (stored.team, stored.name) == (sub.team, sub.name)
+    assert stored.source_file == "a.yaml" and stored.config_hash == sub.config_hash
 
 
 def test_refused_submissions_write_nothing(store: Store) -> None:
@@ -152,7 +153,7 @@ def test_queue_runs_queues_each_run_once(store: Store) -> None:
     assert len(queued) == 3 and queued == sorted(queued)
     assert store.queue_runs("single-stream", RULES, repeats=3) == []
     assert [t.run_id for t in store.pending_runs()] == queued
-    assert {run["submission_id"] for run in store.runs()} == {sub_id}
+    assert {run.submission_id for run in store.runs()} == {sub_id}
 
 
 def test_claim_run_is_exclusive(store: Store) -> None:
@@ -171,7 +172,7 @@ def test_claim_run_is_exclusive(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert sorted(wins) == [False, False, False, True]
-    assert store.run(run_id)["status"] == "running" and store.run(run_id)["attempts"] == 1
+    assert store.run(run_id).status == "running" and store.run(run_id).attempts == 1
     with pytest.raises(NotFoundError):
         store.claim_run(10_000, "w")
 
@@ -180,16 +181,22 @@ def test_run_state_changes(store: Store, make_result: MakeResult) -> None:
     run_id = _run(store)
     assert store.fail_run(run_id, "boom") is True
     assert store.fail_run(run_id, "again") is False  # it had ended already
-    assert store.run(run_id)["status"] == "failed" and store.run(run_id)["error"] == "boom"
+    assert store.run(run_id).status == "failed" and store.run(run_id).error == "boom"
     store.reset_run(run_id)
-    assert store.run(run_id)["status"] == "queued"
+    assert store.run(run_id).status == "queued"
     assert store.claim_run(run_id, "w2")
-    assert store.requeue_running() == 1 and store.run(run_id)["status"] == "queued"
+    assert store.requeue_running() == 1 and store.run(run_id).status == "queued"
     assert store.claim_run(run_id, "w3")
     store.record_result(run_id, make_result())
     with pytest.raises(StateError):
         store.reset_run(run_id)  # done: its result is kept
-    assert store.run(run_id)["status"] == "done"
+    assert store.run(run_id).status == "done"
+    assert store.cancel_run(run_id) is False  # it had ended already
+    other = _run(store, submission(team="team-b", batch_size=2))
+    assert store.cancel_run(other) is True and store.cancel_run(other) is False
+    assert store.run(other).status == "cancelled"
+    with pytest.raises(NotFoundError):
+        store.cancel_run(10_000)
 
 
 # -- record_result -----------------------------------------------------------------------------
@@ -201,7 +208,7 @@ def test_record_result_is_idempotent_per_run(store: Store, make_result: MakeResu
     assert store.record_result(run_id, make_result(5.0)) == first
     assert _tables(store)["results"] == 1
     assert store.result(first).value("latency_p50_ms") == pytest.approx(2.0)
-    assert store.run(run_id)["status"] == "done"
+    assert store.run(run_id).status == "done"
 
 
 def test_record_result_of_another_scenario_writes_nothing(
@@ -211,7 +218,7 @@ def test_record_result_of_another_scenario_writes_nothing(
     before = _tables(store)
     with pytest.raises(Exception, match="scenario"):
         store.record_result(run_id, make_result(scenario="offline"))
-    assert _tables(store) == before and store.run(run_id)["status"] == "running"
+    assert _tables(store) == before and store.run(run_id).status == "running"
     with pytest.raises(NotFoundError):
         store.record_result(10_000, make_result())
 
@@ -276,12 +283,32 @@ def test_closed_rounds_refuse_results(store: Store, make_result: MakeResult) -> 
     assert store.transition_round("r1", ["draft"], "open") is True
     run_id = _run(store, submission(), round_name="r1")
     assert store.transition_round("r1", ["open", "running"], "closed") is True
-    assert store.run(run_id)["status"] == "cancelled"  # closing cancels the round's runs
+    assert store.run(run_id).status == "cancelled"  # closing cancels the round's runs
     before = _tables(store)
     with pytest.raises(StateError):
         store.record_result(run_id, make_result())
+    with pytest.raises(StateError):
+        store.add_round_entry(submission(team="team-late"), "r1")
     assert _tables(store) == before
     assert store.results(round_name="r1") == []
+
+
+def test_add_round_entry_takes_entries_only_while_open(store: Store) -> None:
+    store.create_round("r4", {"name": "r4"})
+    with pytest.raises(StateError):
+        store.add_round_entry(submission(), "r4")  # a draft
+    with pytest.raises(NotFoundError):
+        store.add_round_entry(submission(), "nope")
+    assert _tables(store)["submissions"] == 0
+    store.transition_round("r4", ["draft"], "open")
+    first = store.add_round_entry(submission(), "r4", source_file="e.yaml")
+    assert first[1] is True
+    assert store.add_round_entry(submission(), "r4", source_file="e.yaml") == (first[0], False)
+    with pytest.raises(UserError):
+        store.add_round_entry(submission(batch_size=8), "r4")  # the name is taken
+    entry = store.submission(first[0])
+    assert entry is not None and entry.round_name == "r4"
+    assert _tables(store)["submissions"] == 1
 
 
 def test_results_of_open_rounds_are_accepted_and_labelled(
@@ -294,7 +321,7 @@ def test_results_of_open_rounds_are_accepted_and_labelled(
     round_row = store.round("r2")
     assert round_row is not None
     assert environment["round"] == "r2"
-    assert environment["round_spec_sha256"] == round_row["spec_sha256"]
+    assert environment["round_spec_sha256"] == round_row.spec_sha256
 
 
 # -- one transaction per write -------------------------------------------------------------------
@@ -375,7 +402,7 @@ def test_missing_ids_fail_the_whole_queue_call(store: Store) -> None:
 
 
 def test_bad_input_is_a_user_error_before_anything_is_written(store: Store) -> None:
-    sub_id, _ = store.add_submission(submission())
+    store.add_submission(submission())
     before = _tables(store)
     bad: list[Callable[[], Any]] = [
         lambda: store.queue_runs("single-stream", RULES, repeats=0),
@@ -409,12 +436,12 @@ def test_a_write_waits_for_a_busy_database(store: Store, kind: str, url: str) ->
         if kind == "sqlite":
             path = make_url(url).database
             assert path
-            connection = sqlite3.connect(path, isolation_level=None)
-            connection.execute("BEGIN IMMEDIATE")
+            raw = sqlite3.connect(path, isolation_level=None)
+            raw.execute("BEGIN IMMEDIATE")
             locked.set()
             release.wait(10)
-            connection.execute("ROLLBACK")
-            connection.close()
+            raw.execute("ROLLBACK")
+            raw.close()
             return
         engine = create_engine(url)
         with engine.connect() as connection:
@@ -437,7 +464,7 @@ def test_a_write_waits_for_a_busy_database(store: Store, kind: str, url: str) ->
         holder.join()
         timer.cancel()
     assert time.monotonic() - start >= 0.4
-    assert store.run(run_id)["worker"] == "patient"
+    assert store.run(run_id).worker == "patient"
 
 
 def test_one_instance_is_shared_by_threads(store: Store, make_result: MakeResult) -> None:
@@ -469,7 +496,7 @@ def test_records_are_frozen_and_never_change(store: Store, make_result: MakeResu
     listed, full = store.results(), store.result(result_id)
     kept = copy.deepcopy((listed, full))
     for frozen in (full, full.entry, full.result, full.result.quality, full.result.artifact):
-        field = dataclasses.fields(frozen)[0].name  # type: ignore[arg-type]
+        field = dataclasses.fields(frozen)[0].name
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(frozen, field, None)
     for estimate in full.result.figures.values():
@@ -486,13 +513,9 @@ def test_records_are_frozen_and_never_change(store: Store, make_result: MakeResu
     assert {r.result_id for r in store.results()} == {result_id, second}
 
 
-def test_reads_are_plain_data_never_shared(store: Store, make_result: MakeResult) -> None:
-    """Dict reads hold plain values (datetimes timezone-aware UTC); a caller changing one
-    changes nothing for the next reader."""
-    result_id = store.record_result(_run(store), make_result())
-    store.upsert_machine("m1", {"id": "m1"}, 0.1, 0.2)
-    store.create_round("r", {"name": "r", "nested": {"a": [1, 2]}})
-    reads = {
+def _reads(store: Any, result_id: int) -> dict[str, Callable[[], Any]]:
+    """Every read of the reader protocol, on the rows :func:`_filled_for_reads` wrote."""
+    return {
         "submission": lambda: store.submission(1),
         "submissions": lambda: store.submissions(),
         "run": lambda: store.run(1),
@@ -501,19 +524,71 @@ def test_reads_are_plain_data_never_shared(store: Store, make_result: MakeResult
         "machines": lambda: store.machines(),
         "round": lambda: store.round("r"),
         "rounds": lambda: store.rounds(),
+        "lease": lambda: store.lease("round:r"),
+        "result": lambda: store.result(result_id),
+        "results": lambda: store.results(),
         "round_run_counts": lambda: store.round_run_counts("r"),
         "counts": lambda: store.counts(),
-        "pending_runs": lambda: [dataclasses.asdict(t) for t in store.pending_runs()],
-        "result.config": lambda: store.result(result_id).config,
     }
-    for what, read in reads.items():
-        first = read()
-        _assert_plain(first, what)
-        _scribble(first)
-        assert read() != first or first in ({}, [], None), f"{what} shares state between reads"
+
+
+def _filled_for_reads(store: Store, make_result: MakeResult) -> int:
+    result_id = store.record_result(_run(store), make_result())
+    store.add_reproduction(result_id, {"p50": {"agrees": True}}, agrees=True)
+    store.upsert_machine("m1", {"id": "m1", "cpu": {"flags": ["avx2"]}}, 0.1, 0.2)
+    store.create_round("r", {"name": "r", "nested": {"a": [1, 2]}})
+    store.acquire_lease("round:r", "a", 30)
+    return result_id
+
+
+def test_reads_are_frozen_records_new_on_every_read(store: Store, make_result: MakeResult) -> None:
+    """Records are frozen dataclasses; every read returns new ones (nothing shared between two
+    reads, JSON mappings included); ``to_dict()`` is plain data the caller may change."""
+    result_id = _filled_for_reads(store, make_result)
+    for what, read in _reads(store, result_id).items():
+        first, second = read(), read()
+        assert first == second, what
+        for a, b in zip(_items(first), _items(second), strict=True):
+            if isinstance(a, dict):  # counts: plain dicts of ints
+                assert a is not b and all(type(v) is int for v in a.values()), what
+                continue
+            assert dataclasses.is_dataclass(a) and a is not b, what
+            field = dataclasses.fields(a)[0].name
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(a, field, None)
+            for key, value in _mappings(a):
+                assert value is not _mapping(b, key), f"{what}.{key} is shared between reads"
+            if hasattr(a, "to_dict"):
+                plain = a.to_dict()
+                _assert_plain(plain, what)
+                _scribble(plain)
+                assert a == b, f"changing {what}.to_dict() changed the record"
+
+
+def _items(read: Any) -> list[Any]:
+    return list(read) if isinstance(read, list) else [read]
+
+
+def _mappings(record: Any) -> list[tuple[str, Any]]:
+    """The record's JSON mappings (and those of a result's own records), by path."""
+    found = []
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, dict):
+            found.append((f.name, value))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            found += [(f"{f.name}.{k}", v) for k, v in _mappings(value)]
+    return found
+
+
+def _mapping(record: Any, path: str) -> Any:
+    for part in path.split("."):
+        record = getattr(record, part)
+    return record
 
 
 def _assert_plain(value: Any, where: str) -> None:
+    """JSON-like data: str keys, str/int/float/bool/None leaves (datetimes aware UTC)."""
     if isinstance(value, datetime):
         assert value.tzinfo is not None and value.utcoffset() == UTC.utcoffset(value), where
         return
@@ -531,7 +606,7 @@ def _assert_plain(value: Any, where: str) -> None:
 
 
 def _scribble(value: Any) -> None:
-    """Change every dict and list of a read in place."""
+    """Change every dict and list of plain data in place."""
     if isinstance(value, dict):
         for item in value.values():
             _scribble(item)
@@ -546,7 +621,11 @@ def _scribble(value: Any) -> None:
 
 
 def test_leases_are_exclusive(store: Store) -> None:
+    assert store.lease("round:x") is None
     assert store.acquire_lease("round:x", "a", 30) is True
+    held = store.lease("round:x")
+    assert held is not None and (held.name, held.owner) == ("round:x", "a")
+    assert held.expires_at.tzinfo is not None and held.expires_at > datetime.now(UTC)
     assert store.acquire_lease("round:x", "b", 30) is False
     assert store.renew_lease("round:x", "b", 30) is False
     assert store.release_lease("round:x", "b") is False
@@ -555,6 +634,7 @@ def test_leases_are_exclusive(store: Store) -> None:
     assert store.acquire_lease("round:y", "b", 30) is True  # another name is another lease
     assert store.release_lease("round:x", "a") is True
     assert store.release_lease("round:x", "a") is False
+    assert store.lease("round:x") is None
     assert store.acquire_lease("round:x", "b", 30) is True
 
 
@@ -566,6 +646,8 @@ def test_leases_expire_and_a_stale_owner_is_taken_over(store: Store) -> None:
     assert store.renew_lease("machine:m", "a", 30) is False  # a lost it
     assert store.acquire_lease("machine:m", "c", 30, stale_owner="x") is False
     assert store.acquire_lease("machine:m", "c", 30, stale_owner="b") is True
+    held = store.lease("machine:m")
+    assert held is not None and held.owner == "c"
 
 
 def test_of_concurrent_acquirers_exactly_one_wins(store: Store, url: str) -> None:
@@ -598,8 +680,8 @@ def test_machines_and_rounds(store: Store, make_result: MakeResult) -> None:
     assert store.upsert_machine("m1", {"id": "m1"}, 0.1, 0.2) is True
     assert store.upsert_machine("m1", {"id": "m1", "v": 2}, None, 0.2) is False
     machine = store.machine("m1")
-    assert machine is not None and machine["spec"] == {"id": "m1", "v": 2}
-    assert machine["price_usd_per_hour"] is None
+    assert machine is not None and machine.spec == {"id": "m1", "v": 2}
+    assert machine.price_usd_per_hour is None
     assert store.create_round("r", {"name": "r"}) is True
     assert store.create_round("r", {"name": "r"}) is False
     with pytest.raises(StateError):
@@ -611,9 +693,37 @@ def test_machines_and_rounds(store: Store, make_result: MakeResult) -> None:
     assert store.transition_round("r", ["open"], "closed") is True
     assert store.store_round_ranking("r", {"groups": [], "note": "ü"}) is True
     round_row = store.round("r")
-    assert round_row is not None and round_row["ranking"] == {"groups": [], "note": "ü"}
+    assert round_row is not None and round_row.ranking == {"groups": [], "note": "ü"}
     with pytest.raises(NotFoundError):
         store.transition_round("nope", ["draft"], "open")
+    store.delete_machine("m1")
+    assert store.machine("m1") is None
+    with pytest.raises(NotFoundError):
+        store.delete_machine("m1")
+
+
+def test_draft_specs_are_replaced_and_statuses_set(store: Store) -> None:
+    store.create_round("d", {"name": "d", "v": 1})
+    assert store.replace_draft_round("d", {"name": "d", "v": 2}, schedule="0 * * * *") is True
+    draft = store.round("d")
+    assert draft is not None and draft.spec == {"name": "d", "v": 2}
+    assert draft.schedule == "0 * * * *"
+    store.transition_round("d", ["draft"], "open")
+    assert store.replace_draft_round("d", {"name": "d", "v": 3}) is False  # frozen when opened
+    with pytest.raises(NotFoundError):
+        store.replace_draft_round("nope", {})
+    store.set_round_status("d", "closed", ranking={"groups": []})  # no transition rule
+    closed = store.round("d")
+    assert closed is not None and closed.status == "closed" and closed.closed_at is not None
+    assert closed.ranking == {"groups": []} and closed.spec == {"name": "d", "v": 2}
+    store.set_round_status("d", "draft")
+    assert store.round("d").status == "draft"  # type: ignore[union-attr]
+    before = _tables(store)
+    with pytest.raises(UserError):
+        store.set_round_status("d", "sideways")
+    with pytest.raises(NotFoundError):
+        store.set_round_status("nope", "open")
+    assert _tables(store) == before
 
 
 def test_reproductions(store: Store, make_result: MakeResult) -> None:
@@ -673,32 +783,55 @@ def test_backup_is_a_consistent_copy_of_sqlite_only(
 # == StoreReader: Store and ReadOnlyStore ==========================================================
 
 
-@pytest.fixture
-def filled(store: Store, make_result: MakeResult) -> dict[str, Any]:
-    """Two rounds (created "zz" then "aa"), machines registered out of order, three results."""
-    store.upsert_machine("zeta", {"id": "zeta"}, 0.1, 0.2)
-    store.upsert_machine("alpha", {"id": "alpha"}, 0.1, 0.2)
-    for name in ("zz", "aa"):
-        store.create_round(name, {"name": name})
-        store.transition_round(name, ["draft"], "open")
-    ids = [
-        store.record_result(_run(store, submission(name="a", batch_size=1)), make_result(1.0)),
-        store.record_result(
-            _run(store, submission(name="b", batch_size=2), round_name="zz"),
-            make_result(2.0, scenario="single-stream"),
-        ),
-        store.record_result(
-            _run(store, submission(team="team-b", name="c", batch_size=4)), make_result(3.0)
-        ),
-    ]
-    store.add_submission(submission(name="queued", batch_size=8))
-    store.queue_runs("single-stream", RULES)
-    return {"result_ids": ids}
+def _made_up(p50_ms: float) -> Result:
+    """A made-up single-stream result (test data, not a measurement)."""
+    latencies = tuple(p50_ms * (0.9 + 0.001 * i) for i in range(50))
+    return Result(
+        scenario="single-stream",
+        rules=dict(RULES),
+        batch_size=1,
+        queries=len(latencies),
+        samples=len(latencies),
+        duration_s=sum(latencies) / 1000,
+        min_rules_met=True,
+        quality=Quality(0.98, "top1_accuracy", True, 0.984, 0.99, "top-1 accuracy"),
+        figures={"latency_p50_ms": Estimate(p50_ms, p50_ms * 0.98, p50_ms * 1.02, unit="ms")},
+        flops_per_sample=2.0e5,
+        artifact=Artifact("ab" * 32, 41943, {"note": "test data"}),
+        latencies_ms=latencies,
+        power_trace=((0.0, 3.0), (0.5, 2.9)),
+    )
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def filled(request: pytest.FixtureRequest, databases: Databases) -> dict[str, Any]:
+    """A database (one per kind, for the module's reading tests): two rounds (created "zz"
+    then "aa"), machines registered out of order, three results and a queued run."""
+    url = databases.kept(str(request.param))
+    with Store(url) as store:
+        store.upsert_machine("zeta", {"id": "zeta"}, 0.1, 0.2)
+        store.upsert_machine("alpha", {"id": "alpha"}, 0.1, 0.2)
+        for name in ("zz", "aa"):
+            store.create_round(name, {"name": name})
+            store.transition_round(name, ["draft"], "open")
+        ids = [
+            store.record_result(_run(store, submission(name="a")), _made_up(1.0)),
+            store.record_result(
+                _run(store, submission(name="b", batch_size=2), round_name="zz"), _made_up(2.0)
+            ),
+            store.record_result(
+                _run(store, submission(team="team-b", name="c", batch_size=4)), _made_up(3.0)
+            ),
+        ]
+        store.add_submission(submission(name="queued", batch_size=8))
+        store.queue_runs("single-stream", RULES)
+        store.acquire_lease("round:zz", "driver", 3600)
+    return {"url": url, "result_ids": ids}
 
 
 @pytest.fixture(params=list(READERS))
-def reader(request: pytest.FixtureRequest, url: str, filled: dict[str, Any]) -> Iterator[Any]:
-    with READERS[request.param](url) as opened:
+def reader(request: pytest.FixtureRequest, filled: dict[str, Any]) -> Iterator[Any]:
+    with READERS[request.param](filled["url"]) as opened:
         yield opened
 
 
@@ -728,39 +861,42 @@ def test_reader_result_has_everything(reader: StoreReader, filled: dict[str, Any
 
 def test_reader_entries_runs_machines_rounds(reader: StoreReader) -> None:
     subs = reader.submissions()
-    assert [s["id"] for s in subs] == sorted(s["id"] for s in subs)  # oldest first
-    assert [s["name"] for s in reader.submissions(round_name="zz")] == ["b"]
-    assert {s["name"] for s in reader.submissions(round_name="")} == {"a", "c", "queued"}
-    assert reader.submission(subs[0]["id"]) == subs[0]
+    assert [s.id for s in subs] == sorted(s.id for s in subs)  # oldest first
+    assert [s.name for s in reader.submissions(round_name="zz")] == ["b"]
+    assert {s.name for s in reader.submissions(round_name="")} == {"a", "c", "queued"}
+    assert reader.submission(subs[0].id) == subs[0]
     assert reader.submission(10_000) is None
     runs = reader.runs()
-    assert [r["id"] for r in runs] == sorted(r["id"] for r in runs)
-    assert [r["status"] for r in reader.runs("queued")] == ["queued"]
-    assert reader.run(runs[0]["id"])["id"] == runs[0]["id"]
+    assert [r.id for r in runs] == sorted(r.id for r in runs)
+    assert [r.status for r in reader.runs("queued")] == ["queued"]
+    assert reader.run(runs[0].id) == runs[0]
     with pytest.raises(NotFoundError):
         reader.run(10_000)
     with pytest.raises(UserError):
         reader.runs("sideways")
     assert reader.machine("nope") is None and reader.round("nope") is None
     machine = reader.machine("alpha")
-    assert machine is not None and machine["id"] == "alpha"
+    assert machine is not None and machine.id == "alpha"
     counts = reader.round_run_counts("zz")
     assert counts["done"] == 1 and sum(counts.values()) == 1
+    lease = reader.lease("round:zz")
+    assert lease is not None and lease.owner == "driver" and reader.lease("nope") is None
     assert set(reader.counts()) == {table.name for table in TABLES}
 
 
 def test_reader_machines_are_by_id(reader: StoreReader) -> None:
-    assert [m["id"] for m in reader.machines()] == ["alpha", "zeta"]
+    assert [m.id for m in reader.machines()] == ["alpha", "zeta"]
 
 
 def test_reader_rounds_are_by_name(reader: StoreReader) -> None:
     """``StoreReader.rounds``: "Rounds, by name" (created "zz" first, then "aa")."""
-    assert [r["name"] for r in reader.rounds()] == ["aa", "zz"]
-    assert [r["name"] for r in reader.rounds("open")] == ["aa", "zz"]
+    assert [r.name for r in reader.rounds()] == ["aa", "zz"]
+    assert [r.name for r in reader.rounds("open")] == ["aa", "zz"]
     assert reader.rounds("closed") == []
 
 
-def test_both_readers_return_equal_records(url: str, filled: dict[str, Any]) -> None:
+def test_both_readers_return_equal_records(filled: dict[str, Any]) -> None:
+    url = filled["url"]
     with Store(url) as writable, ReadOnlyStore(url) as read_only:
         assert read_only.results() == writable.results()
         for result_id in filled["result_ids"]:
@@ -768,11 +904,12 @@ def test_both_readers_return_equal_records(url: str, filled: dict[str, Any]) -> 
         for read in ("submissions", "runs", "machines", "rounds", "counts"):
             assert getattr(read_only, read)() == getattr(writable, read)(), read
         assert read_only.round_run_counts("zz") == writable.round_run_counts("zz")
+        assert read_only.lease("round:zz") == writable.lease("round:zz")
         assert read_only.url == writable.url == url
 
 
-def test_nothing_can_be_written_through_a_read_only_store(url: str, filled: dict[str, Any]) -> None:
-    with ReadOnlyStore(url) as read_only:
+def test_nothing_can_be_written_through_a_read_only_store(filled: dict[str, Any]) -> None:
+    with ReadOnlyStore(filled["url"]) as read_only:
         before = read_only.counts()
         with pytest.raises(Exception), read_only.engine.begin() as connection:  # noqa: B017
             connection.exec_driver_sql("DELETE FROM leases")

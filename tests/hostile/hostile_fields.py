@@ -151,8 +151,16 @@ REGISTRY: dict[str, list[tuple[Any, ...]]] = {
             )
         ),
         *(("machine", {"machine": v}) for v in ("gpu-box", "remote-1", "localhost")),
-        ("quantization", {"runtime": "torch"}),
-        ("quantization", {"runtime": "torch-compile", "quantization": "int8-dynamic"}),
+        # the base's runtime_options hold onnxruntime's graph_optimization: torch has no such option
+        ("quantization", {"runtime": "torch", "runtime_options": {"intra_op_threads": 2}}),
+        (
+            "quantization",
+            {
+                "runtime": "torch-compile",
+                "quantization": "int8-dynamic",
+                "runtime_options": {"intra_op_threads": 2},
+            },
+        ),
         ("quantization", {"quantization": "bf16"}),
         ("quantization_options", {"quantization": "fp32"}),
         ("quantization_options.op_types", {"quantization_options": {"op_types": ["Soft"]}}),

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import event, text
 
+from tournament.store import Store
+
 SPARE_BYTES = 32 * 1024
 """Room left on a full tmpfs: a small status update fits, a result with its latencies not."""
 _NO_LIMIT = 4294967294
@@ -24,11 +26,11 @@ class FullDisk:
     mechanism: str
     url: str
 
-    def fill(self, store: Any) -> None:
+    def fill(self, store: Store) -> None:
         """From now on, writes that need more room fail with SQLITE_FULL."""
         raise NotImplementedError
 
-    def free(self, store: Any) -> None:
+    def free(self, store: Store) -> None:
         """Room again."""
         raise NotImplementedError
 
@@ -36,7 +38,7 @@ class FullDisk:
         """Release what :meth:`__init__` set up."""
 
     @staticmethod
-    def integrity(store: Any) -> str:
+    def integrity(store: Store) -> str:
         """``PRAGMA integrity_check`` of the store's database ("ok" when intact)."""
         with store.engine.connect() as connection:
             return str(connection.execute(text("PRAGMA integrity_check")).scalar())
@@ -63,7 +65,7 @@ class TmpfsDisk(FullDisk):
             return None
         return cls(root)
 
-    def fill(self, store: Any) -> None:
+    def fill(self, store: Store) -> None:
         fd = os.open(self.ballast, os.O_CREAT | os.O_WRONLY | os.O_APPEND)
         try:
             for block in (1 << 20, 4096):
@@ -72,7 +74,7 @@ class TmpfsDisk(FullDisk):
         finally:
             os.close(fd)
 
-    def free(self, store: Any) -> None:
+    def free(self, store: Store) -> None:
         self.ballast.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -100,13 +102,13 @@ class PageLimitDisk(FullDisk):
         self.full = False
         self._engines: list[Any] = []
 
-    def fill(self, store: Any) -> None:
+    def fill(self, store: Store) -> None:
         self.full = True
         if store.engine not in self._engines:
             event.listen(store.engine, "checkout", self._on_checkout)
             self._engines.append(store.engine)
 
-    def free(self, store: Any) -> None:
+    def free(self, store: Store) -> None:
         self.full = False
 
     def _on_checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:

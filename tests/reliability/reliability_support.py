@@ -9,9 +9,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from tournament.store.contract import StoreWriter
 
 REPO = Path(__file__).parents[2]
 PLUGINS = REPO / "tests" / "plugins"
@@ -111,14 +114,14 @@ def entry(variant: str, name: str, batch_size: int = 1) -> Any:
     return parse_submission(data)
 
 
-def queue(store: Any, sub: Any, rules: dict[str, Any]) -> int:
+def queue(store: StoreWriter, sub: Any, rules: dict[str, Any]) -> int:
     """Enter ``sub`` and queue one single-stream run of it under ``rules``; the run id."""
     submission_id, _ = store.add_submission(sub)
     (run_id,) = store.queue_runs("single-stream", rules, submission_ids=[submission_id])
     return int(run_id)
 
 
-def drive(store: Any, progress: Callable[[str, int, str], None] | None = None) -> Any:
+def drive(store: StoreWriter, progress: Callable[[str, int, str], None] | None = None) -> Any:
     """Measure every queued run with the real driver and local backend; the summary."""
     from tournament.runner.driver import Driver
     from tournament.runner.local import LocalBackend

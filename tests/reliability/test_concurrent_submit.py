@@ -49,8 +49,8 @@ def _hammer(url: str, folder: Path, backend: str) -> None:
         rows = store.submissions()
         counts = store.counts()
     assert counts["submissions"] == TOTAL == len(rows)
-    assert len({row["config_hash"] for row in rows}) == TOTAL
-    assert {row["name"] for row in rows} == {f"entry-{i}" for i in range(TOTAL)}
+    assert len({row.config_hash for row in rows}) == TOTAL
+    assert {row.name for row in rows} == {f"entry-{i}" for i in range(TOTAL)}
     record_figures(f"concurrency-{backend}", {
         "backend": backend, "writers": SUBMITTERS, "calls": len(calls), "rows": TOTAL,
         "rows_lost": TOTAL - counts["submissions"], "errors_shown": 0,

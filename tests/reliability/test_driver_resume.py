@@ -46,14 +46,14 @@ def test_killed_driver_resumes_without_duplicates() -> None:
         with contextlib.suppress(ProcessLookupError):  # the worker it left behind, if any
             os.killpg(driver.pid, signal.SIGKILL)
     assert store.counts()["results"] == 1
-    statuses = sorted(run["status"] for run in store.runs())
+    statuses = sorted(run.status for run in store.runs())
     assert statuses in (["done", "queued", "queued"], ["done", "queued", "running"])
     resumed = tourney(*RUN, env={})
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "done: 2, failed: 0" in resumed.stdout
     runs = store.runs()
-    assert [run["status"] for run in runs] == ["done"] * 3
-    assert sorted(r.run_id for r in store.results()) == sorted(run["id"] for run in runs)
+    assert [run.status for run in runs] == ["done"] * 3
+    assert sorted(r.run_id for r in store.results()) == sorted(run.id for run in runs)
     assert store.counts()["results"] == 3
     record_figures("faults-driver-killed", {"injected": 1, "results": 3, "duplicates": 0,
                                             "rows_lost": 0})  # fmt: skip

@@ -59,12 +59,12 @@ def test_raise_timeout_and_sigkill_are_recorded_and_the_rest_finishes(
     assert killer.killed, "the worker was never killed"
     assert sorted(summary.done) == [ok, killed]
     assert set(summary.failed) == {raising, late}
-    runs = {run["id"]: run for run in store.runs()}
-    assert (runs[raising]["status"], runs[raising]["attempts"]) == ("failed", 1)
-    assert "ValueError: injected fault" in runs[raising]["error"]
-    assert (runs[late]["status"], runs[late]["attempts"]) == ("failed", 1)
-    assert "time limit exceeded" in runs[late]["error"]
-    assert (runs[killed]["status"], runs[killed]["attempts"]) == ("done", 2)
+    runs = {run.id: run for run in store.runs()}
+    assert (runs[raising].status, runs[raising].attempts) == ("failed", 1)
+    assert "ValueError: injected fault" in runs[raising].error
+    assert (runs[late].status, runs[late].attempts) == ("failed", 1)
+    assert "time limit exceeded" in runs[late].error
+    assert (runs[killed].status, runs[killed].attempts) == ("done", 2)
     assert sorted(r.run_id for r in store.results()) == [ok, killed]
     assert store.counts()["results"] == 2
     record_figures("faults-runs", {"injected": 3, "recorded": 3, "duplicated_results": 0,
@@ -88,8 +88,8 @@ def test_disk_full_while_writing_a_result(full_disk: FullDisk) -> None:
     assert "database or disk is full" in summary.failed[big]
     (intact,) = store.results()
     run = store.run(big)
-    assert (run["status"], intact.run_id) == ("failed", before)
-    again = [run["submission_id"]]
+    assert (run.status, intact.run_id) == ("failed", before)
+    again = [run.submission_id]
     assert store.queue_runs("single-stream", big_rules, submission_ids=again, requeue_failed=True)
     assert drive(store).done == [big]
     assert sorted(r.run_id for r in store.results()) == [before, big]
@@ -119,5 +119,5 @@ def test_run_over_its_memory_limit() -> None:
     assert summary.done == [fine]
     assert "memory limit exceeded" in summary.failed[hog]
     run = store.run(hog)
-    assert (run["status"], run["attempts"]) == ("failed", 1)
+    assert (run.status, run.attempts) == ("failed", 1)
     assert [r.run_id for r in store.results()] == [fine]

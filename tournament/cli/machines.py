@@ -82,15 +82,15 @@ def list_cmd() -> None:
     ):
         table.add_column(col)
     for row in Store().machines():
-        spec = row["spec"]
+        spec = row.spec
         table.add_row(
-            row["id"],
+            row.id,
             spec.get("cpu_model", "?"),
             str(spec.get("cpu_threads", "?")),
             f"{spec.get('memory_gb', 0):.1f}",
             ", ".join(g["name"] for g in spec.get("gpus", [])) or "-",
-            _price(row["price_usd_per_hour"]),
-            f"{row['tariff_usd_per_kwh']:g}",
+            _price(row.price_usd_per_hour),
+            f"{row.tariff_usd_per_kwh:g}",
             f"{spec.get('peak_gflops', {}).get('fp32', 0):.0f}",
         )
     console.print(table)

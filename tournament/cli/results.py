@@ -24,6 +24,7 @@ from rich.text import Text
 
 from tournament.cli.app import console, fail
 from tournament.results import METRICS, Estimate, Provenance, metric
+from tournament.store.contract import StoreReader
 from tournament.store.records import FLAT_COLUMNS, IDENTITY_COLUMNS, ResultRecord, flat_row
 
 TABLE_METRICS = (
@@ -142,7 +143,7 @@ def _caption(records: Sequence[ResultRecord]) -> str:
     return "\n".join(lines)
 
 
-def reprice(store: Any, records: list[ResultRecord], prices: Path) -> list[ResultRecord]:
+def reprice(store: StoreReader, records: list[ResultRecord], prices: Path) -> list[ResultRecord]:
     """``records`` with costs recomputed under the price table ``prices`` (nothing written)."""
     from tournament.cost.prices import load_price_table
     from tournament.rounds.standings import repriced

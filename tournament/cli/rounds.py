@@ -16,6 +16,7 @@ from tournament.cli.app import console, fail
 if TYPE_CHECKING:
     from tournament.results import Estimate, Metric
     from tournament.rounds.recommend import Candidate
+    from tournament.store.contract import StoreReader, StoreWriter
 
 round_app = typer.Typer(
     help="Tournament rounds: create, open, run, close, rank.", no_args_is_help=True
@@ -23,14 +24,14 @@ round_app = typer.Typer(
 BACKEND_HELP = "ray (embedded local cluster, or --ray-address) or local (subprocesses)."
 
 
-def _store() -> Any:
+def _store() -> StoreWriter:
     from tournament.store import Store
 
     return Store()
 
 
-def _known_machines(store: Any) -> list[str]:
-    return sorted({"local", *(m["id"] for m in store.machines())})
+def _known_machines(store: StoreReader) -> list[str]:
+    return sorted({"local", *(m.id for m in store.machines())})
 
 
 def _backend(backend: str) -> str:
@@ -61,11 +62,12 @@ def create_cmd(file: Path = typer.Argument(..., help="Round spec (YAML or JSON).
 @round_app.command("open")
 def open_cmd(name: str = typer.Argument(..., help="Round name.")) -> None:
     """Open a draft round: freeze its spec and start taking entries."""
-    from tournament.rounds import open_round
+    from tournament.rounds import open_round, require_round
 
     store = _store()
     open_round(store, name)
-    _echo(f"round {name}: open (spec sha256 {store.round(name)['spec_sha256'][:12]} frozen)")
+    sha = require_round(store, name).spec_sha256
+    _echo(f"round {name}: open (spec sha256 {sha[:12]} frozen)")
 
 
 @round_app.command("submit")
@@ -244,11 +246,11 @@ def list_cmd() -> None:
     for row in _store().rounds():
         _add_row(
             table,
-            row["name"],
-            row["status"],
-            _when(row["opened_at"]),
-            _when(row["closed_at"]),
-            row["spec_sha256"][:12],
+            row.name,
+            row.status.value,
+            _when(row.opened_at),
+            _when(row.closed_at),
+            row.spec_sha256[:12],
         )
     console.print(table)
 

@@ -20,7 +20,7 @@ search_app = typer.Typer(
     add_completion=False,
 )
 
-_OBJECTIVES = "throughput_sps,cost_usd_per_million,energy_j_per_query"
+_OBJECTIVES = "throughput_sps,cost_usd_per_million,energy_j_per_sample"
 
 
 def _names(text: str | None) -> tuple[str, ...] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -11,12 +11,15 @@ from rich.table import Table
 from tournament.cli.app import console, fail
 from tournament.errors import UserError
 
+if TYPE_CHECKING:
+    from tournament.store.contract import StoreReader, StoreWriter
+
 
 def known_machines() -> list[str]:
     """Registered machine ids plus ``local`` (always available: detected on use)."""
     from tournament.store import Store
 
-    return sorted({"local", *(m["id"] for m in Store().machines())})
+    return sorted({"local", *(m.id for m in Store().machines())})
 
 
 def workloads_cmd() -> None:
@@ -75,7 +78,9 @@ def validate_cmd(
         fail(problems)
 
 
-def round_entry_problems(store: Any, round_name: str, subs: list[tuple[Path, Any]]) -> list[str]:
+def round_entry_problems(
+    store: StoreReader, round_name: str, subs: list[tuple[Path, Any]]
+) -> list[str]:
     """Why any of ``subs`` may not enter the round (checked for all before storing any)."""
     from tournament.rounds.entries import check_entry
     from tournament.rounds.lifecycle import require_round
@@ -86,7 +91,9 @@ def round_entry_problems(store: Any, round_name: str, subs: list[tuple[Path, Any
     return [f"{display_path(path)}: {p}" for path, sub in subs for p in check_entry(spec, sub)]
 
 
-def entry_identity_problems(store: Any, round_name: str, subs: list[tuple[Path, Any]]) -> list[str]:
+def entry_identity_problems(
+    store: StoreWriter, round_name: str, subs: list[tuple[Path, Any]]
+) -> list[str]:
     """Why any of ``subs`` may not be entered: a name its team uses for another configuration,
     or a configuration its team entered under another name (stored or among ``subs``)."""
     from tournament.schema.validate import display_path
@@ -95,13 +102,13 @@ def entry_identity_problems(store: Any, round_name: str, subs: list[tuple[Path, 
     return [f"{display_path(path)}: {p}" for (path, _), p in zip(subs, found, strict=True) if p]
 
 
-def sharing_note(store: Any, round_name: str, sub_id: int, config_hash: str) -> str:
+def sharing_note(store: StoreReader, round_name: str, sub_id: int, config_hash: str) -> str:
     """``; measured once for it and team/name #id, ...`` when other entries share the
     configuration, else ""."""
     others = [
-        f"{s['team']}/{s['name']} #{s['id']}"
+        f"{s.label} #{s.id}"
         for s in store.submissions(round_name=round_name)
-        if s["config_hash"] == config_hash and s["id"] != sub_id
+        if s.config_hash == config_hash and s.id != sub_id
     ]
     return f"; measured once for it and {', '.join(others)}" if others else ""
 

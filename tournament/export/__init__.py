@@ -7,11 +7,11 @@ entry points (:data:`EXPORTERS`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tournament.errors import UserError
 from tournament.export.base import Exporter
 from tournament.plugins import Registry
+from tournament.store.contract import StoreReader
 
 EXPORTERS: Registry[Exporter] = Registry("tourney.exporters", Exporter, kind="exporter")
 """Exporters by format name (entry-point group ``tourney.exporters``)."""
@@ -34,7 +34,9 @@ def default_output(round_name: str, fmt: str) -> Path:
     return _exporter(fmt).default_output(round_name)
 
 
-def export_round(store: Any, round_name: str, fmt: str, output: Path | None = None) -> list[Path]:
+def export_round(
+    store: StoreReader, round_name: str, fmt: str, output: Path | None = None
+) -> list[Path]:
     """Write round ``round_name``'s results as ``fmt``; the files written.
 
     Raises:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+
+from tournament.store.contract import StoreReader
 
 
 class Exporter(ABC):
@@ -25,5 +26,5 @@ class Exporter(ABC):
         return Path(f"{round_name}.{self.name}")
 
     @abstractmethod
-    def write(self, store: Any, round_name: str, output: Path) -> list[Path]:
+    def write(self, store: StoreReader, round_name: str, output: Path) -> list[Path]:
         """Write round ``round_name``'s results to ``output``; the files written."""

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tournament.export.base import Exporter
+from tournament.store.contract import StoreReader
 
 
 class Csv(Exporter):
     name = "csv"
     description = "One table of every result with the round's ranking columns (CSV)."
 
-    def write(self, store: Any, round_name: str, output: Path) -> list[Path]:
+    def write(self, store: StoreReader, round_name: str, output: Path) -> list[Path]:
         from tournament.export.table import round_frame
 
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -24,7 +24,7 @@ class Parquet(Exporter):
     name = "parquet"
     description = "The same table as Parquet."
 
-    def write(self, store: Any, round_name: str, output: Path) -> list[Path]:
+    def write(self, store: StoreReader, round_name: str, output: Path) -> list[Path]:
         from tournament.export.table import round_frame
 
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +40,7 @@ class Mlperf(Exporter):
         """The folder ``ROUND-mlperf``."""
         return Path(f"{round_name}-mlperf")
 
-    def write(self, store: Any, round_name: str, output: Path) -> list[Path]:
+    def write(self, store: StoreReader, round_name: str, output: Path) -> list[Path]:
         from tournament.export.mlperf import write_summaries
         from tournament.rounds.lifecycle import require_round
         from tournament.rounds.load import stored_spec

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from tournament.errors import UserError
 from tournament.results import Result, gate, metric
+from tournament.store.contract import StoreReader
 from tournament.store.records import ResultRecord
 
 PERCENTILES = (50.0, 90.0, 95.0, 97.0, 99.0, 99.9)
@@ -176,7 +176,7 @@ def _headline(result: Result, ns: np.ndarray) -> list[str]:
 
 
 def write_summaries(
-    store: Any, round_name: str, directory: Path, targets: dict[str, float] | None = None
+    store: StoreReader, round_name: str, directory: Path, targets: dict[str, float] | None = None
 ) -> list[Path]:
     """One ``<result id>-<team>-<name>-<scenario>/mlperf_log_summary.txt`` per result.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tournament.rounds.lifecycle import require_round
+from tournament.store.contract import StoreReader
 from tournament.store.records import flat_row
 
 if TYPE_CHECKING:
@@ -21,12 +22,12 @@ if TYPE_CHECKING:
 RANK_COLUMNS = ("accuracy_class", "rank", "tied", "pareto_rank", "valid_in_class", "invalid_reason")
 
 
-def round_rows(store: Any, name: str) -> list[dict[str, Any]]:
+def round_rows(store: StoreReader, name: str) -> list[dict[str, Any]]:
     """The round's results, oldest first, with ranking columns (see the module)."""
     row = require_round(store, name)
     records = sorted(store.results(round_name=name), key=lambda r: r.result_id)
     placed: dict[int, list[dict[str, Any]]] = {}
-    for group in (row["ranking"] or {}).get("groups", []):
+    for group in (row.ranking or {}).get("groups", []):
         for entry in group["entries"]:
             ranks = placed.setdefault(entry["result_id"], [])
             if any(r["accuracy_class"] == group["accuracy_class"] for r in ranks):
@@ -44,8 +45,8 @@ def round_rows(store: Any, name: str) -> list[dict[str, Any]]:
     out = []
     for record in records:
         base = {
-            "round_status": row["status"],
-            "round_spec_sha256": row["spec_sha256"],
+            "round_status": row.status.value,
+            "round_spec_sha256": row.spec_sha256,
             **flat_row(record),
         }
         for placement in placed.get(record.result_id) or [dict.fromkeys(RANK_COLUMNS)]:
@@ -53,7 +54,7 @@ def round_rows(store: Any, name: str) -> list[dict[str, Any]]:
     return out
 
 
-def round_frame(store: Any, name: str) -> pd.DataFrame:
+def round_frame(store: StoreReader, name: str) -> pd.DataFrame:
     """:func:`round_rows` as a pandas DataFrame (datetimes as timezone-aware UTC)."""
     import pandas as pd
 

@@ -7,11 +7,14 @@ in this distribution: detection, YAML files, the spec model).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tournament.errors import UserError
 from tournament.machines.base import Machine, MachineSource
 from tournament.plugins import Registry
+
+if TYPE_CHECKING:
+    from tournament.store.contract import StoreWriter
 
 MACHINE_SOURCES: Registry[MachineSource] = Registry(
     "tourney.machines", MachineSource, kind="machine source"
@@ -26,21 +29,19 @@ def source() -> MachineSource:
     return MACHINE_SOURCES.get(DEFAULT_SOURCE)
 
 
-def register(store: Any, spec: Machine) -> bool:
+def register(store: StoreWriter, spec: Machine) -> bool:
     """Store ``spec`` (insert or replace); True if the machine is new."""
-    return bool(
-        store.upsert_machine(
-            spec.id,
-            spec.to_dict(),
-            spec.price_usd_per_hour,
-            spec.tariff_usd_per_kwh,
-            spec.instance_type,
-            spec.notes,
-        )
+    return store.upsert_machine(
+        spec.id,
+        spec.to_dict(),
+        spec.price_usd_per_hour,
+        spec.tariff_usd_per_kwh,
+        spec.instance_type,
+        spec.notes,
     )
 
 
-def spec_of(store: Any, machine_id: str) -> dict[str, Any]:
+def spec_of(store: StoreWriter, machine_id: str) -> dict[str, Any]:
     """The registered spec of ``machine_id``; ``local`` is detected and registered on first use.
 
     A detected ``local`` machine has no known price (0 USD/h, noted in the spec) until it is
@@ -55,7 +56,7 @@ def spec_of(store: Any, machine_id: str) -> dict[str, Any]:
             f"machine: {machine_id!r} is not registered; register it with "
             "`tourney machines register`."
         )
-    return dict(row["spec"])
+    return dict(row.spec)
 
 
 __all__ = [

@@ -29,7 +29,7 @@ REFERENCE: dict[str, float] = {
     "latency_p99_ms": 1000.0,
     "latency_mean_ms": 1000.0,
     "throughput_sps": 0.0,
-    "quality": 0.0,
+    "quality_ratio": 0.0,
     "energy_j_per_query": 100.0,
     "energy_j_per_sample": 100.0,
     "avg_power_w": 1000.0,
@@ -41,7 +41,7 @@ REFERENCE: dict[str, float] = {
     "peak_rss_mb": 100_000.0,
 }
 """Default reference (the worst value that still counts) per objective: 1 s of latency, no
-throughput, quality 0, 100 J per query, 1000 USD per million samples."""
+throughput, quality ratio 0, 100 J per query or sample, 1000 USD per million samples."""
 
 
 def reference_point(

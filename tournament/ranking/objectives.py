@@ -17,9 +17,10 @@ from tournament.errors import UserError
 from tournament.results import Metric, metric
 from tournament.results.metrics import objectives
 
-SECONDARY_OBJECTIVES = ("cost_usd_per_million", "energy_j_per_query", "quality_ratio")
-"""Pareto objectives after the primary metric (quality as its ratio to the fp32 reference, so
-higher is better for every workload)."""
+SECONDARY_OBJECTIVES = ("cost_usd_per_million", "energy_j_per_sample", "quality_ratio")
+"""Pareto objectives after the primary metric: cost and energy per *sample* (as throughput, so
+batch sizes compare fairly), and quality as its ratio to the fp32 reference (higher is better
+for every workload)."""
 
 
 def objective(name: str) -> Metric:

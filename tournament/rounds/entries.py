@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from tournament.errors import StateError, UserError
 from tournament.rounds.load import stored_spec
 from tournament.rounds.spec import Division, RoundSpec
 from tournament.schema.submission import Submission
+from tournament.store.contract import StoreWriter
 from tournament.store.types import utcnow
 
 
@@ -51,7 +51,7 @@ def check_entry(spec: RoundSpec, submission: Submission) -> list[str]:
 
 
 def submit_to_round(
-    store: Any,
+    store: StoreWriter,
     round_name: str,
     submission: Submission,
     *,
@@ -81,5 +81,4 @@ def submit_to_round(
     problems = registry_problems(submission) + check_entry(spec, submission)
     if problems:
         raise UserError(problems)
-    entry: tuple[int, bool] = store.add_round_entry(submission, round_name, source_file=source_file)
-    return entry
+    return store.add_round_entry(submission, round_name, source_file=source_file)

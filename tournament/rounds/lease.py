@@ -10,10 +10,9 @@ renewing; its lease expires after ``ttl_s``, or at once when the dead holder ran
 
 from __future__ import annotations
 
-from typing import Any
-
 from tournament.store.leases import Lease, LeaseHeld, LeaseStore, is_stale, owner_id
 from tournament.store.leases import lease_name as _lease_name
+from tournament.store.records import LeaseRecord
 
 __all__ = ["LEASE_TTL_S", "LeaseHeld", "RoundLease", "is_stale", "lease_name", "owner_id"]
 
@@ -51,10 +50,10 @@ class RoundLease(Lease):
         self.round_name = round_name
 
 
-def _held_message(round_name: str, holder: dict[str, Any] | None) -> str:
+def _held_message(round_name: str, holder: LeaseRecord | None) -> str:
     if holder is None:
         return f"round {round_name}: its lease changed hands meanwhile; try again."
     return (
-        f"round {round_name} is being driven by {holder['owner']} (lease until "
-        f"{holder['expires_at']:%Y-%m-%d %H:%M:%S} UTC); wait for it to finish."
+        f"round {round_name} is being driven by {holder.owner} (lease until "
+        f"{holder.expires_at:%Y-%m-%d %H:%M:%S} UTC); wait for it to finish."
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from tournament.errors import UserError
 from tournament.rounds.spec import RoundSpec, consistency_problems, registry_problems
+
+if TYPE_CHECKING:
+    from tournament.store.records import RoundRecord
 
 
 def parse_round_spec(
@@ -41,6 +44,10 @@ def load_round_spec(path: str | Path, known_machines: Iterable[str] | None = Non
         raise UserError([f"{shown}: {p}" for p in exc.problems]) from None
 
 
-def stored_spec(row: dict[str, Any]) -> RoundSpec:
-    """The frozen spec of a stored round (the database copy is the truth)."""
-    return RoundSpec.model_validate(row["spec"])
+def stored_spec(row: RoundRecord) -> RoundSpec:
+    """The frozen spec of a stored round (the database copy is the truth).
+
+    Specs stored by earlier versions are read with their old names (see
+    :data:`tournament.rounds.spec.LEGACY_OBJECTIVES`); a new spec file must use the new ones.
+    """
+    return RoundSpec.model_validate(dict(row.spec), context={"stored": True})

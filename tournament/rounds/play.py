@@ -15,6 +15,7 @@ from tournament.rounds.lifecycle import DRAFT, close_round, create_round, open_r
 from tournament.rounds.run import RoundRunSummary, run_round
 from tournament.rounds.spec import RoundSpec
 from tournament.schema.submission import Submission
+from tournament.store.contract import StoreReader, StoreWriter
 
 
 @dataclass
@@ -28,10 +29,10 @@ class Played:
     ranking: dict[str, Any] = field(default_factory=dict)
 
 
-def free_name(store: Any, spec: RoundSpec) -> str:
+def free_name(store: StoreReader, spec: RoundSpec) -> str:
     """The spec's name if that round is new or a draft, else the first free ``NAME-N``."""
     row = store.round(spec.name)
-    if row is None or row["status"] == DRAFT:
+    if row is None or row.status == DRAFT:
         return spec.name
     n = 2
     while store.round(f"{spec.name}-{n}") is not None:
@@ -40,7 +41,7 @@ def free_name(store: Any, spec: RoundSpec) -> str:
 
 
 def play_round(
-    store: Any,
+    store: StoreWriter,
     spec: RoundSpec,
     submissions: list[Submission],
     *,

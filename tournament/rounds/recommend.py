@@ -14,13 +14,13 @@ on the objective overlap.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from tournament.errors import UserError
 from tournament.ranking.table import finite_figure
 from tournament.results import metric
+from tournament.store.contract import StoreReader
 from tournament.store.records import ResultRecord
 
 OBJECTIVES = {
@@ -55,7 +55,7 @@ class Recommendation:
 
 
 def recommend(
-    store: Any,
+    store: StoreReader,
     *,
     workload: str,
     scenario: str | None = None,
@@ -69,11 +69,38 @@ def recommend(
     Raises:
         UserError: an unknown objective.
     """
-    if objective not in OBJECTIVES:
-        raise UserError(f"objective: expected one of {', '.join(OBJECTIVES)}, got {objective!r}.")
+    _check(objective)
+    return recommend_among(
+        store.results(workload=workload, scenario=scenario, machine=machine),
+        workload=workload,
+        scenario=scenario,
+        machine=machine,
+        max_p99_ms=max_p99_ms,
+        min_quality_ratio=min_quality_ratio,
+        objective=objective,
+    )
+
+
+def recommend_among(
+    records: Sequence[ResultRecord],
+    *,
+    workload: str,
+    scenario: str | None = None,
+    machine: str | None = None,
+    max_p99_ms: float | None = None,
+    min_quality_ratio: float | None = None,
+    objective: str = "cost",
+) -> Recommendation:
+    """:func:`recommend` over ``records``, the stored results of ``workload`` (of ``scenario``
+    and ``machine`` where given), newest first; reads nothing.
+
+    Raises:
+        UserError: an unknown objective.
+    """
+    _check(objective)
     name = OBJECTIVES[objective]
     answer = Recommendation(objective, name, None)
-    records = store.results(workload=workload, scenario=scenario, machine=machine)
+    records = list(records)
     answer.reasons.append(f"{len(records)} stored results of {_where(workload, scenario, machine)}")
     for label, keep in _constraints(name, max_p99_ms, min_quality_ratio):
         records = [r for r in records if keep(r)]
@@ -91,6 +118,11 @@ def recommend(
             ours, theirs = best.record.figure(name), others[0].record.figure(name)
             answer.tied = ours is not None and theirs is not None and ours.overlaps(theirs)
     return answer
+
+
+def _check(objective: str) -> None:
+    if objective not in OBJECTIVES:
+        raise UserError(f"objective: expected one of {', '.join(OBJECTIVES)}, got {objective!r}.")
 
 
 Keep = Callable[[ResultRecord], bool]

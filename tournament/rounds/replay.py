@@ -12,7 +12,7 @@ ranking ties them all, tau is undefined (None).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from tournament.errors import StateError, UserError
 from tournament.rounds.lease import LEASE_TTL_S
 from tournament.rounds.lifecycle import CLOSED, close_round, create_round, open_round, require_round
 from tournament.rounds.spec import RoundSpec
+from tournament.store.contract import StoreReader, StoreWriter
 
 
 @dataclass
@@ -66,7 +67,7 @@ def _tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
     return None if denominator == 0 else (concordant - discordant) / denominator
 
 
-def replay_name(store: Any, name: str) -> str:
+def replay_name(store: StoreReader, name: str) -> str:
     """The first free ``NAME-replay-N``.
 
     Raises:
@@ -82,7 +83,7 @@ def replay_name(store: Any, name: str) -> str:
 
 
 def compare_rankings(
-    old: dict[str, Any], new: dict[str, Any]
+    old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> tuple[dict[str, float | None], dict[str, int]]:
     """Per frontier: Kendall's tau of the two rankings and how many entries both hold."""
     taus: dict[str, float | None] = {}
@@ -107,7 +108,7 @@ def _ranks(group: dict[str, Any]) -> dict[str, float]:
 
 
 def replay_round(
-    store: Any,
+    store: StoreWriter,
     name: str,
     *,
     backend: str = "ray",
@@ -126,17 +127,17 @@ def replay_round(
     from tournament.schema.submission import Submission
 
     row = require_round(store, name)
-    if row["status"] != CLOSED or row["ranking"] is None:
+    if row.status != CLOSED or row.ranking is None:
         raise StateError(
-            f"round {name} is {row['status']}; only a closed, ranked round can be replayed."
+            f"round {name} is {row.status}; only a closed, ranked round can be replayed."
         )
     new_name = replay_name(store, name)
-    data = {**row["spec"], "name": new_name, "opens_at": None, "closes_at": None, "schedule": None}
+    data = {**row.spec, "name": new_name, "opens_at": None, "closes_at": None, "schedule": None}
     create_round(store, RoundSpec.model_validate(data))
     open_round(store, new_name)
     for entry in store.submissions(round_name=name):
         store.add_round_entry(
-            Submission.model_validate(entry["document"]), new_name, source_file=entry["source_file"]
+            Submission.model_validate(entry.document), new_name, source_file=entry.source_file
         )
     run_round(
         store,
@@ -148,5 +149,5 @@ def replay_round(
         lease_ttl_s=lease_ttl_s,
     )
     ranking = close_round(store, new_name)
-    taus, counts = compare_rankings(row["ranking"], ranking)
+    taus, counts = compare_rankings(row.ranking, ranking)
     return Replay(name, new_name, taus, counts)

@@ -30,6 +30,8 @@ from typing import Any
 
 from tournament.errors import UserError
 from tournament.results import Estimate
+from tournament.schema.submission import Submission
+from tournament.store.contract import StoreWriter
 from tournament.store.records import ResultRecord
 
 TOLERANCES: dict[str, float] = {
@@ -116,7 +118,7 @@ def environment_warnings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def reproduce(
-    store: Any,
+    store: StoreWriter,
     result_id: int,
     *,
     backend: str = "local",
@@ -154,24 +156,23 @@ def reproduce(
     return Reproduction(result_id, new.result_id, rid, agrees, figures, warnings)
 
 
-def _queue(store: Any, old: ResultRecord) -> int:
+def _queue(store: StoreWriter, old: ResultRecord) -> int:
     from tournament.hashing import sha256_of
-    from tournament.schema.submission import Submission
 
     sub = Submission.model_validate(old.document)
     submission_id = _entry_outside_rounds(store, sub)
-    rules = store.run(old.run_id)["rules"]
+    rules = dict(store.run(old.run_id).rules)
     scenario = old.scenario
     sha = sha256_of(rules)
     ours = [  # runs of the configuration outside any round, whichever entry they were for
         r
         for r in store.runs()
-        if r["round_name"] == ""
-        and r["config_hash"] == sub.config_hash
-        and r["scenario"] == scenario
-        and r["rules_sha256"] == sha
+        if r.round_name == ""
+        and r.config_hash == sub.config_hash
+        and r.scenario == scenario
+        and r.rules_sha256 == sha
     ]
-    repeats = [r["repeat"] for r in ours]
+    repeats = [r.repeat for r in ours]
     repeat = max(repeats, default=-1) + 1
     store.queue_runs(
         scenario,
@@ -183,27 +184,27 @@ def _queue(store: Any, old: ResultRecord) -> int:
     (run,) = [
         r
         for r in store.runs(status="queued")
-        if r["round_name"] == ""
-        and r["config_hash"] == sub.config_hash
-        and r["scenario"] == scenario
-        and r["rules_sha256"] == sha
-        and r["repeat"] == repeat
+        if r.round_name == ""
+        and r.config_hash == sub.config_hash
+        and r.scenario == scenario
+        and r.rules_sha256 == sha
+        and r.repeat == repeat
     ]
-    return int(run["id"])
+    return run.id
 
 
-def _entry_outside_rounds(store: Any, sub: Any) -> int:
+def _entry_outside_rounds(store: StoreWriter, sub: Submission) -> int:
     """An entry of ``sub``'s configuration outside any round: any team's that exists (the runs
     belong to the configuration), else ``sub`` entered as its team's."""
     for entry in store.submissions(round_name=""):
-        if entry["config_hash"] == sub.config_hash:
-            return int(entry["id"])
+        if entry.config_hash == sub.config_hash:
+            return entry.id
     submission_id, _ = store.add_submission(sub, round_name="")
-    return int(submission_id)
+    return submission_id
 
 
 def _measure(
-    store: Any,
+    store: StoreWriter,
     run_id: int,
     machine: str,
     backend: str,

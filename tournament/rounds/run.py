@@ -1,10 +1,10 @@
 """``round run``: measure every entry of a round under each of its scenarios, resumably.
 
-The runner's :func:`~tournament.runner.session.execute` does the measuring, through a
-:class:`RoundStore` that scopes it to the round: it re-queues only this round's runs left
-running by a killed driver, and records results with
-:meth:`~tournament.store.results.ResultsPart.record_result`, which refuses them once the
-round is closed and stamps the round's spec hash into each result's environment.
+The runner's :func:`~tournament.runner.session.execute` does the measuring, scoped to the
+round by its ``round_name``: it re-queues only this round's runs left running by a killed
+driver (:meth:`~tournament.store.contract.StoreWriter.requeue_round_running`), and records
+results with :meth:`~tournament.store.results.ResultsPart.record_result`, which refuses them
+once the round is closed and stamps the round's spec hash into each result's environment.
 
 Resuming is safe because a run is unique per (entry, scenario, rules, repeat) and a result per
 run: a second ``round run`` queues nothing that exists, measures what is still queued (or was
@@ -20,21 +20,7 @@ from tournament.errors import StateError
 from tournament.rounds.lease import LEASE_TTL_S, RoundLease
 from tournament.rounds.lifecycle import CLOSED, DRAFT, require_round, start_round
 from tournament.rounds.load import stored_spec
-
-
-class RoundStore:
-    """The store as a round's driver sees it (everything else is passed through)."""
-
-    def __init__(self, store: Any, round_name: str) -> None:
-        self._store = store
-        self.round_name = round_name
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    def requeue_running(self) -> int:
-        """Re-queue this round's running runs only (other drivers' runs are theirs)."""
-        return int(self._store.requeue_round_running(self.round_name))
+from tournament.store.contract import StoreWriter
 
 
 @dataclass
@@ -49,7 +35,7 @@ class RoundRunSummary:
 
 
 def run_round(
-    store: Any,
+    store: StoreWriter,
     name: str,
     *,
     backend: str = "ray",
@@ -69,9 +55,9 @@ def run_round(
         StateError: the round is a draft or closed, or another live process drives it.
     """
     row = require_round(store, name)
-    if row["status"] in (DRAFT, CLOSED):
-        hint = "open it first" if row["status"] == DRAFT else "its results are frozen"
-        raise StateError(f"round {name} is {row['status']}: {hint}.")
+    if row.status in (DRAFT, CLOSED):
+        hint = "open it first" if row.status == DRAFT else "its results are frozen"
+        raise StateError(f"round {name} is {row.status}: {hint}.")
     with RoundLease(store, name, ttl_s=lease_ttl_s) as lease:
         return run_locked(
             store,
@@ -87,7 +73,7 @@ def run_round(
 
 
 def run_locked(
-    store: Any,
+    store: StoreWriter,
     name: str,
     *,
     backend: str = "ray",
@@ -110,8 +96,7 @@ def run_locked(
         )
         for scenario, rules in spec.plan()
     )
-    guarded = RoundStore(store, name)
-    guarded.requeue_running()
+    store.requeue_round_running(name)  # this round's only: other drivers' runs are theirs
     pending = store.pending_runs(round_name=name)
     if not pending:
         return summary
@@ -121,7 +106,7 @@ def run_locked(
 
         backend_obj = make_backend(backend, ray_address, {t.machine for t in pending})
     try:
-        _measure(guarded, name, spec.plan(), backend_obj, machine_wait_s, console, summary, lease)
+        _measure(store, name, spec.plan(), backend_obj, machine_wait_s, console, summary, lease)
     finally:
         if owned:
             backend_obj.close()
@@ -130,7 +115,7 @@ def run_locked(
 
 
 def _measure(
-    guarded: RoundStore,
+    store: StoreWriter,
     name: str,
     plan: list[tuple[str, dict[str, Any]]],
     backend_obj: Any,
@@ -146,12 +131,10 @@ def _measure(
             raise StateError(
                 f"round {name}: the lease was lost (another process took it over); stopping."
             )
-        if require_round(guarded, name)["status"] == CLOSED or not guarded.pending_runs(
-            round_name=name
-        ):
+        if require_round(store, name).status == CLOSED or not store.pending_runs(round_name=name):
             return
         result = execute(
-            guarded,
+            store,
             scenario=scenario,
             rules=rules,
             round_name=name,

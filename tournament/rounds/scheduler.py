@@ -30,6 +30,8 @@ from tournament.rounds.lifecycle import CLOSED, DRAFT, close_round, open_round
 from tournament.rounds.load import stored_spec
 from tournament.rounds.run import run_locked
 from tournament.rounds.spec import closes_due, opens_due
+from tournament.store.contract import StoreWriter
+from tournament.store.records import RoundRecord
 from tournament.store.types import utcnow
 
 
@@ -44,20 +46,20 @@ class Action:
     detail: str = ""
 
 
-def plan(row: dict[str, Any], now: datetime) -> list[str]:
+def plan(row: RoundRecord, now: datetime) -> list[str]:
     """What is due for a stored round at ``now``: some of ``open``, ``run``, ``close``."""
-    if row["status"] == CLOSED:
+    if row.status == CLOSED:
         return []
     spec = stored_spec(row)
     if spec.opens_at is None and spec.closes_at is None and spec.schedule is None:
         return []
-    if row["status"] == DRAFT:
-        if not opens_due(spec, row["created_at"], now):
+    if row.status == DRAFT:
+        if not opens_due(spec, row.created_at, now):
             return []
         steps = ["open", "run"]
         opened_at: datetime | None = now
     else:
-        steps, opened_at = ["run"], row["opened_at"]
+        steps, opened_at = ["run"], row.opened_at
     if closes_due(spec, opened_at, now):
         steps.append("close")
     return steps
@@ -68,7 +70,7 @@ class Scheduler:
 
     def __init__(
         self,
-        store: Any,
+        store: StoreWriter,
         *,
         backend: str = "ray",
         ray_address: str | None = None,
@@ -88,7 +90,7 @@ class Scheduler:
         actions: list[Action] = []
         for row in self.store.rounds():
             if plan(row, self.clock()):
-                actions += self._act(row["name"])
+                actions += self._act(row.name)
         return actions
 
     def _act(self, name: str) -> list[Action]:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from tournament.cost.prices import PriceTable
 from tournament.harness.base import Rules
@@ -34,6 +34,12 @@ class Division(StrEnum):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+LEGACY_OBJECTIVES = {"quality": "quality_ratio"}
+"""Objective names of specs stored before 2026-12 -> today's. The raw quality objective became
+its ratio to the fp32 reference; both built-in workloads have references near 1 (accuracy 0.98,
+cosine 1.0), so a stored reference point keeps its meaning closely."""
 
 
 class WorkloadRules(_Frozen):
@@ -58,6 +64,14 @@ class WorkloadRules(_Frozen):
         if isinstance(value, int | float) and not isinstance(value, bool):
             return {f"{value * 100:g}": value}
         return value
+
+    @field_validator("hypervolume_reference", mode="before")
+    @classmethod
+    def _legacy_objectives(cls, value: Any, info: ValidationInfo) -> Any:
+        """A stored spec may name objectives by their old names: read them as the new ones."""
+        if not (isinstance(value, dict) and (info.context or {}).get("stored")):
+            return value
+        return {LEGACY_OBJECTIVES.get(k, k): v for k, v in value.items()}
 
     @field_validator("hypervolume_reference")
     @classmethod

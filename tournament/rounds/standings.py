@@ -36,7 +36,8 @@ from tournament.ranking.objectives import objectives_for, primary_metric
 from tournament.ranking.table import complete_objectives, finite_figure, objective_points
 from tournament.results import METRICS, metric
 from tournament.rounds.spec import RoundSpec
-from tournament.store.records import EntryRef, ResultRecord
+from tournament.store.contract import StoreReader
+from tournament.store.records import Entry, EntryRef, ResultRecord, RunRecord
 from tournament.store.types import utcnow
 
 ENTRY_FIELDS = (
@@ -51,11 +52,11 @@ ENTRY_FIELDS = (
 )
 """Identity of an entry in the stored ranking; ``shared_with`` and its figures follow."""
 TIE_RULE = "ties: 95 % CI overlaps the group leader's CI (docs/rounds.md)"
-FALLBACK_REFERENCE = {"quality_ratio": 0.0}
-"""Reference points :data:`tournament.ranking.REFERENCE` does not list yet."""
 
 
-def repriced(store: Any, records: Iterable[ResultRecord], table: PriceTable) -> list[ResultRecord]:
+def repriced(
+    store: StoreReader, records: Iterable[ResultRecord], table: PriceTable
+) -> list[ResultRecord]:
     """``records`` with the cost figures of those on a machine ``table`` lists recomputed.
 
     The pricing is :meth:`PriceTable.pricing` of the machine's registered spec (a machine that
@@ -72,10 +73,10 @@ def repriced(store: Any, records: Iterable[ResultRecord], table: PriceTable) -> 
             continue
         if entry.machine not in specs:
             row = store.machine(entry.machine)
-            specs[entry.machine] = {**(row["spec"] if row else {}), "id": entry.machine}
+            specs[entry.machine] = {**(row.spec if row else {}), "id": entry.machine}
         if entry.submission_id not in configs:
-            submission = store.submission(entry.submission_id) or {}
-            configs[entry.submission_id] = submission.get("config") or {
+            submission = store.submission(entry.submission_id)
+            configs[entry.submission_id] = (submission.config if submission else None) or {
                 "quantization": entry.quantization
             }
         pricing = table.pricing(specs[entry.machine], configs[entry.submission_id])
@@ -98,22 +99,24 @@ def representative(records: Sequence[ResultRecord], primary: str) -> ResultRecor
     return ordered[len(ordered) // 2]
 
 
-def compute_ranking(store: Any, name: str, spec: RoundSpec, spec_sha256: str) -> dict[str, Any]:
+def compute_ranking(
+    store: StoreReader, name: str, spec: RoundSpec, spec_sha256: str
+) -> dict[str, Any]:
     """The ranking of round ``name`` from its stored results (JSON-ready; see the module)."""
     records = store.results(round_name=name)
     if spec.prices is not None:
         records = repriced(store, records, spec.prices)
     entries = store.submissions(round_name=name)
-    runs = [r for r in store.runs() if r["round_name"] == name]
+    runs = [r for r in store.runs() if r.round_name == name]
     groups, frontiers = [], {}
     for scenario, rules in spec.scenarios.items():
         primary = primary_metric(scenario, rules.model_dump())
         objectives = objectives_for(scenario, rules.model_dump())
-        cells: dict[tuple[str, str], list[dict[str, Any]]] = {
+        cells: dict[tuple[str, str], list[Entry]] = {
             (w, m): [] for w in spec.workloads for m in spec.machines
         }
         for entry in entries:
-            cells.setdefault((entry["workload"], entry["machine"]), []).append(entry)
+            cells.setdefault((entry.workload, entry.machine), []).append(entry)
         for (workload, machine), members in sorted(cells.items()):
             scored = _representatives(records, members, scenario, primary)
             missing = _missing(members, scored, runs, scenario)
@@ -140,14 +143,14 @@ def compute_ranking(store: Any, name: str, spec: RoundSpec, spec_sha256: str) ->
 
 
 def _representatives(
-    records: list[ResultRecord], members: list[dict[str, Any]], scenario: str, primary: str
+    records: list[ResultRecord], members: list[Entry], scenario: str, primary: str
 ) -> dict[int, tuple[ResultRecord, int]]:
     """Result id -> (the entry's representative result, how many results the entry had).
 
     Results are grouped by the entry they are shown for, the oldest of their configuration's:
     so by configuration, whose other entries are in each record's ``shared_with``.
     """
-    ids = {m["id"] for m in members}
+    ids = {m.id for m in members}
     by_entry: dict[int, list[ResultRecord]] = defaultdict(list)
     for record in records:
         if record.scenario == scenario and record.entry.submission_id in ids:
@@ -157,9 +160,9 @@ def _representatives(
 
 
 def _missing(
-    members: list[dict[str, Any]],
+    members: list[Entry],
     scored: dict[int, tuple[ResultRecord, int]],
-    runs: list[dict[str, Any]],
+    runs: list[RunRecord],
     scenario: str,
 ) -> list[dict[str, Any]]:
     have = {
@@ -169,28 +172,26 @@ def _missing(
     }
     out = []
     for entry in members:
-        if entry["id"] in have:
+        if entry.id in have:
             continue
         own = [  # the runs of the entry's configuration, which it may share
-            r
-            for r in runs
-            if r["config_hash"] == entry["config_hash"] and r["scenario"] == scenario
+            r for r in runs if r.config_hash == entry.config_hash and r.scenario == scenario
         ]
         reasons = sorted({_run_state(r) for r in own})
         out.append(
             {
-                "submission_id": entry["id"],
-                "team": entry["team"],
-                "name": entry["name"],
+                "submission_id": entry.id,
+                "team": entry.team,
+                "name": entry.name,
                 "reason": "; ".join(reasons) or "never run",
             }
         )
     return out
 
 
-def _run_state(run: dict[str, Any]) -> str:
-    first = (run.get("error") or "").splitlines()
-    return f"{run['status']}: {first[0]}" if first else str(run["status"])
+def _run_state(run: RunRecord) -> str:
+    first = (run.error or "").splitlines()
+    return f"{run.status}: {first[0]}" if first else str(run.status)
 
 
 def _group(
@@ -212,7 +213,7 @@ def _group(
     )
     valid = [r.record for r in ranked if r.rank is not None]
     used = complete_objectives(valid, objectives)
-    overrides = {**FALLBACK_REFERENCE, **spec.workloads[workload].hypervolume_reference}
+    overrides = spec.workloads[workload].hypervolume_reference
     reference = reference_point(used, overrides)
     volume = None
     if valid and used:

@@ -11,11 +11,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tournament.cost import priced, pricing_for
 from tournament.results import Result
 from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
+
+if TYPE_CHECKING:
+    from tournament.store.contract import StoreWriter
 
 ProgressFn = Callable[[str, int, str], None]
 """Called as ``progress(machine, run_id, event)`` with event queued/started/done/failed."""
@@ -54,7 +57,7 @@ class Driver:
 
     def __init__(
         self,
-        store: Any,
+        store: StoreWriter,
         backend: Backend,
         *,
         max_attempts: int = 3,

@@ -1,4 +1,4 @@
-"""Local backend: each benchmark in a fresh spawned process, one at a time.
+"""Local backend: each benchmark in a fresh spawned process, one at a time (queued in order).
 
 A fresh process per run means a crash, a leaked thread setting or a memory spike cannot
 leak into the next measurement, and peak RSS is the benchmark's own.
@@ -7,7 +7,9 @@ leak into the next measurement, and peak RSS is the benchmark's own.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import traceback
+from collections import deque
 from collections.abc import Set
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -66,7 +68,11 @@ def _die_with_parent() -> None:
 
 
 class LocalBackend(Backend):
-    """Runs every work item in its own spawned subprocess on this machine."""
+    """Runs every work item in its own spawned subprocess on this machine, one at a time.
+
+    Items submitted while one runs wait in order (their futures stay pending), so two
+    benchmarks never share the machine whoever submits them.
+    """
 
     name = "local"
 
@@ -74,6 +80,9 @@ class LocalBackend(Backend):
         self.machine_id = machine_id
         self._ctx = multiprocessing.get_context("spawn")
         self._pools: dict[int, ProcessPoolExecutor] = {}
+        self._waiting: deque[tuple[WorkItem, Future[dict[str, Any]]]] = deque()
+        self._busy = False
+        self._lock = threading.Lock()
 
     @classmethod
     def create(
@@ -96,12 +105,21 @@ class LocalBackend(Backend):
         return {self.machine_id}
 
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:
+        outer: Future[dict[str, Any]] = Future()
+        with self._lock:
+            if self._busy:
+                self._waiting.append((item, outer))
+                return outer
+            self._busy = True
+        self._start(item, outer)
+        return outer
+
+    def _start(self, item: WorkItem, outer: Future[dict[str, Any]]) -> None:
         pool = ProcessPoolExecutor(
             max_workers=1, mp_context=self._ctx, initializer=_die_with_parent
         )
         self._pools[item.run_id] = pool
         inner = pool.submit(run_item, item)
-        outer: Future[dict[str, Any]] = Future()
 
         def _done(fut: Future[dict[str, Any]]) -> None:
             try:
@@ -113,11 +131,25 @@ class LocalBackend(Backend):
             finally:
                 pool.shutdown(wait=False)
                 self._pools.pop(item.run_id, None)
+                self._next()
 
         inner.add_done_callback(_done)
-        return outer
+
+    def _next(self) -> None:
+        with self._lock:
+            if not self._waiting:
+                self._busy = False
+                return
+            item, outer = self._waiting.popleft()
+        self._start(item, outer)
 
     def abort(self, run_id: int) -> None:
+        with self._lock:
+            for queued in list(self._waiting):
+                if queued[0].run_id == run_id:
+                    self._waiting.remove(queued)
+                    queued[1].set_exception(WorkerLost("aborted before it started"))
+                    return
         pool = self._pools.get(run_id)
         if pool is None:
             return
@@ -127,6 +159,10 @@ class LocalBackend(Backend):
                 proc.kill()
 
     def cancel(self) -> None:
+        with self._lock:
+            waiting, self._waiting = list(self._waiting), deque()
+        for _, outer in waiting:
+            outer.set_exception(WorkerLost("cancelled before it started"))
         for run_id in list(self._pools):
             self.abort(run_id)
 

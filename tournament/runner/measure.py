@@ -104,7 +104,7 @@ def measure(
         higher_is_better=workload.metric.higher_is_better,
         reference=float(workload.reference_quality(sub.variant)),
         target_ratio=workload.default_target_ratio,
-        label=workload.metric.description or workload.metric.name,
+        label=workload.metric.label or workload.metric.name,
     )
     flops = float(workload.flops_per_sample(sub.variant))
     figures = {

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tournament.runner.base import Backend, WorkItem
 from tournament.runner.driver import Driver, RunSummary
+
+if TYPE_CHECKING:
+    from tournament.store.contract import StoreWriter
+    from tournament.store.runs import RunTask
 
 
 def make_backend(
@@ -23,14 +27,16 @@ def make_backend(
     )
 
 
-def machine_specs(store: Any, machine_ids: set[str]) -> dict[str, dict[str, Any]]:
+def machine_specs(store: StoreWriter, machine_ids: set[str]) -> dict[str, dict[str, Any]]:
     """Registered specs by id (``local`` is detected and registered on first use)."""
     from tournament.machines import spec_of
 
     return {mid: spec_of(store, mid) for mid in sorted(machine_ids)}
 
 
-def work_items(store: Any, specs: dict[str, dict[str, Any]], tasks: list[Any]) -> list[WorkItem]:
+def work_items(
+    store: StoreWriter, specs: dict[str, dict[str, Any]], tasks: list[RunTask]
+) -> list[WorkItem]:
     """Plain work items for queued runs."""
     items = []
     for task in tasks:
@@ -50,7 +56,7 @@ def work_items(store: Any, specs: dict[str, dict[str, Any]], tasks: list[Any]) -
 
 
 def execute(
-    store: Any,
+    store: StoreWriter,
     *,
     scenario: str,
     rules: dict[str, Any],

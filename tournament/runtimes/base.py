@@ -64,9 +64,13 @@ class Runtime(ABC, Generic[OptionsT]):
       importing the engine. ``check`` and ``prepare`` receive an instance of it.
     * ``check`` is cheap (no heavy imports, nothing built) and returns one sentence per
       problem, naming the field (``quantization``, ``runtime_options.execution_provider``...).
-    * ``prepare`` is deterministic for the same inputs and caches artifacts under
-      ``cache_dir`` keyed by a content hash of model, quantization and options; a cache hit
-      returns the same ``artifact_sha256``.
+    * ``check`` refuses options carrying fields its ``options_model`` lacks (another
+      runtime's), and ``prepare`` refuses what ``check`` refuses.
+    * ``prepare`` is deterministic for the same inputs: the same ``artifact_sha256`` in any
+      process. A runtime that writes an artifact (an export, a quantized or compiled model)
+      caches it under ``cache_dir`` keyed by a content hash of model, quantization and options,
+      and says in ``details["cache"]["hit"]`` whether it reused one; a runtime that prepares in
+      memory (``caches_artifacts = False``: torch, where building is cheap) writes nothing.
     * ``prepare`` applies ``options`` (threads etc.) to the predictor it returns.
     """
 
@@ -74,6 +78,8 @@ class Runtime(ABC, Generic[OptionsT]):
     description: str
     quantizations: frozenset[Quantization]
     options_model: ClassVar[type[RuntimeOptionsBase]] = RuntimeOptionsBase
+    caches_artifacts: ClassVar[bool] = True
+    """Whether ``prepare`` writes (and reuses) an artifact under ``cache_dir``."""
 
     def check(
         self,
@@ -83,6 +89,13 @@ class Runtime(ABC, Generic[OptionsT]):
     ) -> list[str]:
         """Problems with this combination, as sentences (empty when it can run)."""
         problems: list[str] = []
+        foreign = sorted(set(type(options).model_fields) - set(self.options_model.model_fields))
+        given = [f for f in foreign if f in options.model_fields_set] or foreign[:1]
+        problems.extend(
+            f"runtime_options.{name}: runtime {self.name!r} has no option {name!r}; these "
+            "options belong to another runtime."
+            for name in given
+        )
         if quantization not in self.quantizations:
             allowed = ", ".join(sorted(q.value for q in self.quantizations))
             problems.append(

@@ -14,6 +14,7 @@ files (name/sha256 lines, see :func:`~tournament.runtimes.hashing.files_sha256`)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,13 +59,38 @@ def _convert(model: torch.nn.Module, workload: Workload, variant: str, tmp: Path
             example_input=tuple(torch.from_numpy(example[name]) for name in names),
             input=_input_spec(example, names),
         )
-    ov.save_model(converted, str(tmp / XML), compress_to_fp16=False)
+    save_ir(converted, tmp / XML)
     return {
         "converter": CONVERTER,
         "compress_to_fp16": False,
         "inputs": {str(n): str(s) for n, s, _ in _input_spec(example, names)},
         "ops": _op_histogram(converted),
     }
+
+
+_GENERATED = re.compile(r"\b([A-Z][A-Za-z]*)_(\d+)\b")
+_NAMED = re.compile(r'(\bnames?=")([^"]*)(")')
+
+
+def save_ir(model: ov.Model, xml: Path) -> None:
+    """``ov.save_model``, then the names OpenVINO generates from process-wide counters
+    (``Constant_1234``, net ``Model7``) renumbered in order of appearance, so that the same
+    model saves to the same bytes in any process (the artifact's sha256 is reproducible)."""
+    ov.save_model(model, str(xml), compress_to_fp16=False)
+    text = xml.read_text(encoding="utf-8")
+    numbers: dict[str, str] = {}
+
+    def generated(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if key not in numbers:
+            numbers[key] = f"{match.group(1)}_{len(numbers)}"
+        return numbers[key]
+
+    def named(match: re.Match[str]) -> str:
+        return match.group(1) + _GENERATED.sub(generated, match.group(2)) + match.group(3)
+
+    text = re.sub(r'<net name="Model\d+"', '<net name="Model"', text, count=1)
+    xml.write_text(_NAMED.sub(named, text), encoding="utf-8")
 
 
 def _op_histogram(model: ov.Model) -> dict[str, int]:
@@ -92,7 +118,7 @@ def _quantize(
     model, quantizer = openvino_quantize.quantize(
         core.read_model(str(source / XML)), items, options, cpu
     )
-    ov.save_model(model, str(tmp / XML), compress_to_fp16=False)
+    save_ir(model, tmp / XML)
     return {**read_recipe(source), "quantizer": quantizer, "ops": _op_histogram(model)}
 
 

@@ -31,6 +31,7 @@ class TorchEager(Runtime[TorchOptions]):
         {Quantization.FP32, Quantization.FP16, Quantization.BF16, Quantization.INT8_DYNAMIC}
     )
     options_model = TorchOptions
+    caches_artifacts = False  # built in memory in well under a second: nothing worth caching
     unsupported_hint = "calibrated int8-static needs runtime 'onnxruntime'."
 
     def check(

@@ -11,7 +11,6 @@ told, and are what the leaderboard compares with human entries measured under th
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from tournament.search.evaluation import Measured, Proposal
 from tournament.search.report import FullResults, TrialInfo, best_per_objective
 from tournament.search.settings import TEAM, SearchSettings
 from tournament.search.store_evaluator import StoreEvaluator
+from tournament.store.contract import StoreReader
 
 FULL = "full"
 SCREENING = "screening"
@@ -61,15 +61,17 @@ def promote(evaluator: StoreEvaluator, trials: list[TrialInfo]) -> Measured:
     return evaluator.measure(proposals)
 
 
-def full_results(store: Any, settings: SearchSettings, submission_ids: set[int]) -> FullResults:
+def full_results(
+    store: StoreReader, settings: SearchSettings, submission_ids: set[int]
+) -> FullResults:
     """Full-rule results of ``submission_ids`` (by submission id), where they exist."""
     if settings.full_rules is None or not submission_ids:
         return {}
     sha = sha256_of(settings.full_rules)
     runs = {
-        r["id"]
+        r.id
         for r in store.runs(status="done")
-        if r["rules_sha256"] == sha and r["scenario"] == settings.scenario
+        if r.rules_sha256 == sha and r.scenario == settings.scenario
     }
     records = store.results(scenario=settings.scenario)
     return {

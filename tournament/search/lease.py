@@ -10,10 +10,9 @@ once when that process no longer runs (:func:`~tournament.store.leases.is_stale`
 
 from __future__ import annotations
 
-from typing import Any
-
 from tournament.store.leases import Lease, LeaseStore
 from tournament.store.leases import lease_name as _lease_name
+from tournament.store.records import LeaseRecord
 
 TTL_S = 6 * 3600.0
 
@@ -53,8 +52,8 @@ def release(store: LeaseStore, study_name: str, me: str) -> None:
     _lease(store, study_name, me).release()
 
 
-def _held_message(study_name: str, holder: dict[str, Any] | None) -> str:
-    owner = "" if holder is None else str(holder.get("owner", ""))
+def _held_message(study_name: str, holder: LeaseRecord | None) -> str:
+    owner = "" if holder is None else holder.owner
     return (
         f"study: {study_name!r} is being searched by another driver ({owner}); "
         "wait for it to end, or stop it first."

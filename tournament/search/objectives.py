@@ -24,7 +24,7 @@ from tournament.results.metrics import objectives as objective_metrics
 MAXIMIZE = "maximize"
 MINIMIZE = "minimize"
 
-DEFAULT_OBJECTIVES = ("throughput_sps", "cost_usd_per_million", "energy_j_per_query")
+DEFAULT_OBJECTIVES = ("throughput_sps", "cost_usd_per_million", "energy_j_per_sample")
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from typing import Any
 
 from tournament.errors import NotFoundError, StateError, UserError
 from tournament.search.derive import SpaceSpec
+from tournament.store.contract import StoreReader
+from tournament.store.records import RoundStatus
 
-ENTRY_STATUSES = ("open", "running")
+ENTRY_STATUSES = (RoundStatus.OPEN, RoundStatus.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class RoundLimits:
     rules: dict[str, Any] | None
 
 
-def round_limits(store: Any, round_name: str, workload: str, scenario: str) -> RoundLimits:
+def round_limits(store: StoreReader, round_name: str, workload: str, scenario: str) -> RoundLimits:
     """The limits of round ``round_name`` for ``workload`` under ``scenario``.
 
     Raises:
@@ -49,9 +51,9 @@ def round_limits(store: Any, round_name: str, workload: str, scenario: str) -> R
         raise NotFoundError(
             f"round: {round_name!r} does not exist; create it with `tourney round create`."
         )
-    if row.get("status") not in ENTRY_STATUSES:
+    if row.status not in ENTRY_STATUSES:
         raise StateError(
-            f"round: {round_name!r} is {row.get('status')}; the search enters "
+            f"round: {round_name!r} is {row.status}; the search enters "
             "trials only in an open or running round."
         )
     spec = stored_spec(row)

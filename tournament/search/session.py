@@ -22,6 +22,7 @@ from tournament.search.settings import RunOptions, SearchSettings, check_study_n
 from tournament.search.space import SearchSpace
 from tournament.search.storage import load_study, open_study
 from tournament.search.store_evaluator import StoreEvaluator
+from tournament.store.contract import StoreReader, StoreWriter
 
 Note = Callable[[str], None]
 
@@ -84,7 +85,7 @@ def run_search(
             lease.release(store, name, me)
 
 
-def with_round(store: Any, settings: SearchSettings) -> SearchSettings:
+def with_round(store: StoreReader, settings: SearchSettings) -> SearchSettings:
     """``settings`` restricted by their round's limits; the round's rules for the scenario
     (first seed) become the full rules."""
     if not settings.round_name:
@@ -100,7 +101,7 @@ def with_round(store: Any, settings: SearchSettings) -> SearchSettings:
 
 
 def _session(
-    store: Any,
+    store: StoreWriter,
     study: Any,
     settings: SearchSettings,
     space: SearchSpace,
@@ -160,7 +161,7 @@ def _session(
 
 
 def _evaluator(
-    store: Any,
+    store: StoreWriter,
     backend: Backend,
     study_name: str,
     settings: SearchSettings,
@@ -182,7 +183,7 @@ def _evaluator(
 
 
 def _promote(
-    store: Any,
+    store: StoreWriter,
     backend: Backend,
     study: Any,
     settings: SearchSettings,
@@ -209,7 +210,7 @@ def _promote(
 
 
 def study_report(
-    store: Any, study: Any, settings: SearchSettings, space: SearchSpace
+    store: StoreWriter, study: Any, settings: SearchSettings, space: SearchSpace
 ) -> SearchReport:
     """The report of ``study`` with its full-rule results from ``store``."""
     ids = {

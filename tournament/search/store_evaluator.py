@@ -17,9 +17,11 @@ from typing import Any
 from tournament.hashing import sha256_of
 from tournament.results import Result
 from tournament.results.metrics import objectives
-from tournament.runner.base import Backend
+from tournament.runner.base import Backend, WorkItem
 from tournament.search.evaluation import Measured, Outcome, Proposal
-from tournament.store.records import ResultRecord
+from tournament.store.contract import StoreWriter
+from tournament.store.records import ResultRecord, RunRecord, RunStatus
+from tournament.store.runs import RunTask
 
 
 def outcome_of(
@@ -53,7 +55,7 @@ class StoreEvaluator:
 
     def __init__(
         self,
-        store: Any,
+        store: StoreWriter,
         backend: Backend,
         *,
         study_name: str,
@@ -74,7 +76,7 @@ class StoreEvaluator:
         self.round_name = round_name
         self.machine_wait_s = machine_wait_s
         self._rules_sha = sha256_of(rules)
-        self._links: dict[int, dict[str, Any]] = {}
+        self._runs: dict[int, RunRecord] = {}  # trial number -> its run, as last read
 
     def enter(self, proposal: Proposal) -> dict[str, Any]:
         submission_id, _ = self.store.add_submission(
@@ -92,21 +94,21 @@ class StoreEvaluator:
             requeue_failed=True,
         )
         run = self.run_of(submission_id)
-        link = {"submission_id": submission_id, f"{self.label}_run_id": run["id"]}
-        self._links[proposal.trial_number] = {"submission_id": submission_id, "run": run}
-        return link
+        self._runs[proposal.trial_number] = run
+        return {"submission_id": submission_id, f"{self.label}_run_id": run.id}
 
-    def run_of(self, submission_id: int) -> dict[str, Any]:
+    def run_of(self, submission_id: int) -> RunRecord:
         """The run of ``submission_id`` under this evaluator's scenario and rules (the run of its
         configuration, which it may share with other entries)."""
-        entry = self.store.submission(submission_id) or {}
+        entry = self.store.submission(submission_id)
         for run in self.store.runs():
             if (
-                run["round_name"] == entry.get("round_name")
-                and run["config_hash"] == entry.get("config_hash")
-                and run["scenario"] == self.scenario
-                and run["rules_sha256"] == self._rules_sha
-                and run["repeat"] == 0
+                entry is not None
+                and run.round_name == entry.round_name
+                and run.config_hash == entry.config_hash
+                and run.scenario == self.scenario
+                and run.rules_sha256 == self._rules_sha
+                and run.repeat == 0
             ):
                 return run
         raise LookupError(f"submission {submission_id} has no {self.label} run")
@@ -114,11 +116,11 @@ class StoreEvaluator:
     def measure(self, proposals: list[Proposal]) -> Measured:
         from tournament.runner.driver import Driver
 
-        links = {p.trial_number: self._link(p) for p in proposals}
-        run_ids = {link["run"]["id"] for link in links.values()}
-        for link in links.values():
-            if link["run"]["status"] == "running":  # left running by a driver that was killed
-                self.store.reset_run(link["run"]["id"])
+        runs = {p.trial_number: self._run(p) for p in proposals}
+        run_ids = {run.id for run in runs.values()}
+        for run in runs.values():
+            if run.status == RunStatus.RUNNING:  # left running by a driver that was killed
+                self.store.reset_run(run.id)
         todo = [t for t in self.store.pending_runs() if t.run_id in run_ids]
         summary = None
         if todo:
@@ -131,24 +133,23 @@ class StoreEvaluator:
             summary = driver.run(self._items(todo))
         results = self._results(run_ids)
         outcomes: dict[int, Outcome] = {}
-        for number, link in links.items():
-            run = self.store.run(link["run"]["id"])
-            if run["status"] == "queued":
+        for number, entered in runs.items():
+            run = self.store.run(entered.id)
+            if run.status == RunStatus.QUEUED:
                 continue  # interrupted before it ran
-            outcomes[number] = self._outcome(number, run, results.get(run["id"]))
+            outcomes[number] = self._outcome(number, run, results.get(run.id))
         return Measured(outcomes, interrupted=bool(summary and summary.interrupted))
 
-    def _link(self, proposal: Proposal) -> dict[str, Any]:
-        link = self._links.get(proposal.trial_number)
-        if link is None:
+    def _run(self, proposal: Proposal) -> RunRecord:
+        """The proposal's run as it is now (entering the proposal first if it was not)."""
+        if proposal.trial_number not in self._runs:
             self.enter(proposal)
-            link = self._links[proposal.trial_number]
-        return {**link, "run": self.store.run(link["run"]["id"])}
+        return self.store.run(self._runs[proposal.trial_number].id)
 
     def _attempts(self) -> int:
         return 1 if self.backend.name == "ray" else 3  # Ray retries lost workers itself
 
-    def _items(self, tasks: list[Any]) -> list[Any]:
+    def _items(self, tasks: list[RunTask]) -> list[WorkItem]:
         from tournament.runner.session import machine_specs, work_items
 
         specs = machine_specs(self.store, {t.machine for t in tasks})
@@ -158,17 +159,17 @@ class StoreEvaluator:
         records = self.store.results(scenario=self.scenario)
         return {r.run_id: r for r in records if r.run_id in run_ids}
 
-    def _outcome(self, number: int, run: dict[str, Any], record: ResultRecord | None) -> Outcome:
+    def _outcome(self, number: int, run: RunRecord, record: ResultRecord | None) -> Outcome:
         if record is None:
-            error = run.get("error") or f"run {run['id']} ended {run['status']} without a result"
-            return Outcome(error=error, attrs={f"{self.label}_run_id": run["id"]})
+            error = run.error or f"run {run.id} ended {run.status} without a result"
+            return Outcome(error=error, attrs={f"{self.label}_run_id": run.id})
         served = (record.entry, *record.shared_with)  # the run was queued for one of them
-        measured_for = next((e for e in served if e.submission_id == run["submission_id"]), None)
+        measured_for = next((e for e in served if e.submission_id == run.submission_id), None)
         measured_for = measured_for or record.entry
         ours = measured_for.study_name == self.study_name and measured_for.trial_number == number
         return outcome_of(
             record.result,
             target_ratio=self.target_ratio,
             source="measured" if ours else "stored",
-            attrs={f"{self.label}_run_id": run["id"], f"{self.label}_result_id": record.result_id},
+            attrs={f"{self.label}_run_id": run.id, f"{self.label}_result_id": record.result_id},
         )

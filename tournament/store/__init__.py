@@ -12,9 +12,14 @@ from tournament.store.migrate import upgrade
 from tournament.store.models import Origin, RoundStatus, RunStatus
 from tournament.store.records import (
     FLAT_COLUMNS,
+    Entry,
     EntryRef,
+    LeaseRecord,
+    MachineRecord,
     Reproduction,
     ResultRecord,
+    RoundRecord,
+    RunRecord,
     flat_row,
 )
 from tournament.store.retry import retrying
@@ -23,13 +28,18 @@ from tournament.store.store import Store
 
 __all__ = [
     "FLAT_COLUMNS",
+    "Entry",
     "EntryRef",
     "Lease",
     "LeaseHeld",
+    "LeaseRecord",
+    "MachineRecord",
     "Origin",
     "Reproduction",
     "ResultRecord",
+    "RoundRecord",
     "RoundStatus",
+    "RunRecord",
     "RunStatus",
     "RunTask",
     "Store",

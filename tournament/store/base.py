@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -25,8 +25,9 @@ from tournament.store.models import TABLES
 class ReadBase:
     """What the read parts of the store need: an ``engine``, read transactions, counts, closing.
 
-    The read parts (``ResultsReads``, ``RoundsReads``, ``MachinesReads``) build on this class
-    only, so they cannot write; :class:`StoreBase` (the writable store) and
+    The read parts (``ResultsReads``, ``SubmissionsReads``, ``RunsReads``, ``RoundsReads``,
+    ``MachinesReads``, ``LeasesReads``) build on this class only, so they cannot write;
+    :class:`StoreBase` (the writable store) and
     :class:`~tournament.store.readonly.ReadOnlyStore` both use them. Subclasses set ``url``
     and ``engine``.
     """
@@ -106,8 +107,3 @@ class StoreBase(ReadBase):
         finally:
             raw.close()
         return target
-
-
-def row_dict(row: Any) -> dict[str, Any]:
-    """A mapped row's columns as a plain dict."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}

@@ -7,8 +7,11 @@ commands and the search write).
 
 Contract, for every implementation:
 
-* Reads return frozen records (:mod:`tournament.store.records`) or plain JSON-ready data,
-  never ORM rows; a record never changes after it is returned.
+* Reads return frozen records (:mod:`tournament.store.records`: :class:`Entry`,
+  :class:`RunRecord`, :class:`MachineRecord`, :class:`RoundRecord`, :class:`LeaseRecord`,
+  :class:`ResultRecord`) or plain dicts of counts, never ORM rows; a record never changes after
+  it is returned, and every read returns new ones (never mutate the JSON mappings inside a
+  record; their ``to_dict()`` is a copy to change or serialise).
 * Each write is one transaction: it happens entirely or not at all, and it is retried while the
   database is busy. Bad input raises :class:`~tournament.errors.UserError` (one sentence naming
   the field) before anything is written.
@@ -27,12 +30,19 @@ from typing import Any, Protocol
 
 from tournament.results import Result
 from tournament.schema.submission import Submission
-from tournament.store.records import ResultRecord
+from tournament.store.records import (
+    Entry,
+    LeaseRecord,
+    MachineRecord,
+    ResultRecord,
+    RoundRecord,
+    RunRecord,
+)
 from tournament.store.runs import RunTask
 
 
 class StoreReader(Protocol):
-    """Read access to the store."""
+    """Read access to the store (the leaderboard, exports, the CLI's read commands)."""
 
     url: str
 
@@ -55,40 +65,44 @@ class StoreReader(Protocol):
         """One result with everything; ``NotFoundError`` if there is none with this id."""
         ...
 
-    def submission(self, submission_id: int) -> dict[str, Any] | None:
+    def submission(self, submission_id: int) -> Entry | None:
         """One entry, or None."""
         ...
 
-    def submissions(self, *, round_name: str | None = None) -> list[dict[str, Any]]:
+    def submissions(self, *, round_name: str | None = None) -> list[Entry]:
         """Entries, oldest first; ``round_name`` "" selects entries outside any round."""
         ...
 
-    def run(self, run_id: int) -> dict[str, Any]:
-        """One run; ``NotFoundError`` if there is none with this id."""
+    def run(self, run_id: int) -> RunRecord:
+        """One run with its entry's identity; ``NotFoundError`` if there is none with this id."""
         ...
 
-    def runs(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Runs, oldest first, optionally of one status."""
+    def runs(self, status: str | None = None) -> list[RunRecord]:
+        """Runs, oldest first, optionally of one status (``UserError`` for an unknown one)."""
         ...
 
-    def machine(self, id: str) -> dict[str, Any] | None:
+    def machine(self, id: str) -> MachineRecord | None:
         """One registered machine, or None."""
         ...
 
-    def machines(self) -> list[dict[str, Any]]:
+    def machines(self) -> list[MachineRecord]:
         """Registered machines, by id."""
         ...
 
-    def round(self, name: str) -> dict[str, Any] | None:
+    def round(self, name: str) -> RoundRecord | None:
         """One round, or None."""
         ...
 
-    def rounds(self, status: str | None = None) -> list[dict[str, Any]]:
+    def rounds(self, status: str | None = None) -> list[RoundRecord]:
         """Rounds, by name, optionally of one status."""
         ...
 
     def round_run_counts(self, name: str) -> dict[str, int]:
         """Runs of a round's entries per status."""
+        ...
+
+    def lease(self, name: str) -> LeaseRecord | None:
+        """Lease ``name``, expired or not, or None when nobody holds it."""
         ...
 
     def counts(self) -> dict[str, int]:
@@ -132,8 +146,10 @@ class StoreWriter(StoreReader, Protocol):
         round_name: str | None = None,
         repeats: int = 1,
         label: str | None = None,
+        requeue_failed: bool = False,
     ) -> list[int]:
-        """Queue runs that do not exist yet; returns the ids of the new ones."""
+        """Queue runs that do not exist yet (failed ones again with ``requeue_failed``);
+        returns the ids of those queued."""
         ...
 
     def pending_runs(self, round_name: str | None = None) -> list[RunTask]:
@@ -148,12 +164,16 @@ class StoreWriter(StoreReader, Protocol):
         """Mark a run failed with its reason."""
         ...
 
+    def cancel_run(self, run_id: int) -> bool:
+        """Mark a queued or running run cancelled; False if it had ended already."""
+        ...
+
     def reset_run(self, run_id: int) -> None:
         """Put a running run back in the queue."""
         ...
 
     def requeue_running(self) -> int:
-        """Put every running run outside rounds back in the queue (a driver died)."""
+        """Put every running run back in the queue (a driver died); the count."""
         ...
 
     def requeue_round_running(self, name: str) -> int:
@@ -187,8 +207,24 @@ class StoreWriter(StoreReader, Protocol):
         """Register or update a machine; True when it was new."""
         ...
 
+    def delete_machine(self, id: str) -> None:
+        """Unregister a machine; ``NotFoundError`` if it is not registered."""
+        ...
+
     def create_round(self, name: str, spec: dict[str, Any], *, schedule: str | None = None) -> bool:
         """Create a draft round; False when one of that name exists."""
+        ...
+
+    def replace_draft_round(
+        self, name: str, spec: dict[str, Any], *, schedule: str | None = None
+    ) -> bool:
+        """Replace a draft round's spec; False when the round is no longer a draft."""
+        ...
+
+    def set_round_status(
+        self, name: str, status: str, *, ranking: dict[str, Any] | None = None
+    ) -> None:
+        """Set a round's status (and ranking) unconditionally: no transition rule is enforced."""
         ...
 
     def transition_round(self, name: str, expected: Sequence[str], status: str) -> bool:
@@ -197,6 +233,12 @@ class StoreWriter(StoreReader, Protocol):
 
     def store_round_ranking(self, name: str, ranking: dict[str, Any]) -> bool:
         """Store a closed round's ranking."""
+        ...
+
+    def add_round_entry(
+        self, sub: Submission, round_name: str, *, source_file: str | None = None
+    ) -> tuple[int, bool]:
+        """Enter ``sub`` in an open or running round, atomically with that check."""
         ...
 
     def acquire_lease(

@@ -30,20 +30,31 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from tournament.errors import StateError, UserError
-from tournament.store.base import StoreBase, row_dict
+from tournament.store.base import ReadBase, StoreBase
 from tournament.store.models import LeaseRow
+from tournament.store.records import LeaseRecord
 from tournament.store.retry import retrying
 from tournament.store.types import utcnow
 
 
-class LeasesPart(StoreBase):
-    """Writes and reads the ``leases`` table."""
+class LeasesReads(ReadBase):
+    """Reads the ``leases`` table (the writable and the read-only store)."""
+
+    def lease(self, name: str) -> LeaseRecord | None:
+        """Lease ``name``, expired or not; None if nobody holds it."""
+        with self._read() as session:
+            row = session.get(LeaseRow, name)
+            return None if row is None else LeaseRecord(row.name, row.owner, row.expires_at)
+
+
+class LeasesPart(LeasesReads, StoreBase):
+    """Writes the ``leases`` table (reads: :class:`LeasesReads`)."""
 
     @retrying
     def acquire_lease(
@@ -101,12 +112,6 @@ class LeasesPart(StoreBase):
         with self._write() as session:
             return bool(session.execute(query).rowcount == 1)  # type: ignore[attr-defined]
 
-    def lease(self, name: str) -> dict[str, Any] | None:
-        """Lease ``name`` (``name, owner, expires_at``), expired or not; None if none."""
-        with self._read() as session:
-            row = session.get(LeaseRow, name)
-            return None if row is None else row_dict(row)
-
 
 def _check_ttl(ttl_s: float) -> None:
     if not ttl_s > 0:
@@ -124,7 +129,7 @@ class LeaseStore(Protocol):
 
     def release_lease(self, name: str, owner: str) -> bool: ...
 
-    def lease(self, name: str) -> dict[str, Any] | None: ...
+    def lease(self, name: str) -> LeaseRecord | None: ...
 
 
 def lease_name(kind: str, key: str) -> str:
@@ -171,27 +176,27 @@ def is_stale(owner: str) -> bool:
 
 
 class LeaseHeld(StateError):
-    """Another live owner holds the lease (``holder``: its row, None if it changed hands)."""
+    """Another live owner holds the lease (``holder``: its record, None if it changed hands)."""
 
-    def __init__(self, message: str, holder: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, holder: LeaseRecord | None = None) -> None:
         super().__init__(message)
         self.holder = holder
 
 
-HeldMessage = Callable[[dict[str, Any] | None], str]
-"""The sentence for a lease held by another: given the holder's row (None if it changed hands
-while we looked)."""
+HeldMessage = Callable[[LeaseRecord | None], str]
+"""The sentence for a lease held by another: given the holder's record (None if it changed
+hands while we looked)."""
 
 
 def held_by(name: str) -> HeldMessage:
     """The default :data:`HeldMessage` of lease ``name``."""
 
-    def message(holder: dict[str, Any] | None) -> str:
+    def message(holder: LeaseRecord | None) -> str:
         if holder is None:
             return f"lease {name} changed hands meanwhile; try again."
         return (
-            f"lease {name} is held by {holder['owner']} until "
-            f"{_shown(holder['expires_at'])} UTC; wait for it to be released."
+            f"lease {name} is held by {holder.owner} until "
+            f"{_shown(holder.expires_at)} UTC; wait for it to be released."
         )
 
     return message
@@ -255,7 +260,7 @@ class Lease:
         if self.store.acquire_lease(self.name, self.owner, self.ttl_s):
             return True
         holder = self.store.lease(self.name)
-        stale = holder["owner"] if holder and is_stale(holder["owner"]) else None
+        stale = holder.owner if holder is not None and is_stale(holder.owner) else None
         return stale is not None and self.store.acquire_lease(
             self.name, self.owner, self.ttl_s, stale_owner=stale
         )

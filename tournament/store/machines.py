@@ -10,26 +10,40 @@ from sqlalchemy import select
 
 from tournament.errors import NotFoundError, UserError
 from tournament.schema.submission import NAME_PATTERN
-from tournament.store.base import ReadBase, StoreBase, row_dict
+from tournament.store.base import ReadBase, StoreBase
 from tournament.store.models import MachineRow
+from tournament.store.records import MachineRecord
 from tournament.store.retry import retrying
 
 
 class MachinesReads(ReadBase):
     """Reads the ``machines`` table (the writable and the read-only store)."""
 
-    def machine(self, id: str) -> dict[str, Any] | None:
-        """One machine as a dict of its columns; None if it is not registered."""
+    def machine(self, id: str) -> MachineRecord | None:
+        """One machine; None if it is not registered."""
         with self._read() as session:
             row = session.get(MachineRow, id)
-            return None if row is None else row_dict(row)
+            return None if row is None else machine_of(row)
 
-    def machines(self) -> list[dict[str, Any]]:
+    def machines(self) -> list[MachineRecord]:
         """Every registered machine, by id."""
         with self._read() as session:
-            return [
-                row_dict(r) for r in session.scalars(select(MachineRow).order_by(MachineRow.id))
-            ]
+            query = select(MachineRow).order_by(MachineRow.id)
+            return [machine_of(row) for row in session.scalars(query)]
+
+
+def machine_of(row: MachineRow) -> MachineRecord:
+    """The frozen record of a ``machines`` row."""
+    return MachineRecord(
+        id=row.id,
+        spec=row.spec,
+        price_usd_per_hour=row.price_usd_per_hour,
+        tariff_usd_per_kwh=row.tariff_usd_per_kwh,
+        instance_type=row.instance_type,
+        notes=row.notes,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 class MachinesPart(MachinesReads, StoreBase):

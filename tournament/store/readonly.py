@@ -3,8 +3,9 @@
 :class:`ReadOnlyStore` is what readers hold (the leaderboard; any process that must never
 change the database). It implements :class:`~tournament.store.contract.StoreReader` with the
 writable store's own read methods (the ``*Reads`` parts of :mod:`tournament.store.results`,
-:mod:`~tournament.store.rounds` and :mod:`~tournament.store.machines`; submissions and runs
-through their parts, whose writes are refused), so both return the same frozen records.
+:mod:`~tournament.store.submissions`, :mod:`~tournament.store.runs`,
+:mod:`~tournament.store.rounds`, :mod:`~tournament.store.machines` and
+:mod:`~tournament.store.leases`), so both return the same frozen records.
 
 Protections: SQLite files are opened with ``mode=ro`` and ``PRAGMA query_only``, PostgreSQL
 and MySQL sessions are read only (:func:`~tournament.store.engine.make_engine`); the schema is
@@ -18,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
@@ -29,11 +29,12 @@ from tournament.config import db_url
 from tournament.errors import NotFoundError, StateError, UserError
 from tournament.store.base import ReadBase
 from tournament.store.engine import is_sqlite, make_engine, sqlite_path
+from tournament.store.leases import LeasesReads
 from tournament.store.machines import MachinesReads
 from tournament.store.results import ResultsReads
 from tournament.store.rounds import RoundsReads
-from tournament.store.runs import RunsPart
-from tournament.store.submissions import SubmissionsPart
+from tournament.store.runs import RunsReads
+from tournament.store.submissions import SubmissionsReads
 
 __all__ = ["EmptyDatabaseError", "ReadOnlyStore", "SchemaVersionError"]
 
@@ -58,7 +59,15 @@ class _ReadOnlyReads(ReadBase):
             raise unreadable(self.url, error) from None
 
 
-class ReadOnlyStore(_ReadOnlyReads, ResultsReads, RoundsReads, MachinesReads):
+class ReadOnlyStore(
+    _ReadOnlyReads,
+    ResultsReads,
+    SubmissionsReads,
+    RunsReads,
+    RoundsReads,
+    MachinesReads,
+    LeasesReads,
+):
     """The store's reads on a database opened read-only; writing through it is impossible.
 
     ``ReadOnlyStore(url)`` opens ``url`` (default: ``TOURNEY_DB_URL`` or the SQLite file in
@@ -82,40 +91,6 @@ class ReadOnlyStore(_ReadOnlyReads, ResultsReads, RoundsReads, MachinesReads):
         except BaseException:
             self.engine.dispose()
             raise
-        self._entries = _EntriesReader(self.url, self.engine)
-
-    def submission(self, submission_id: int) -> dict[str, Any] | None:
-        """One submission as a dict of its columns; None if there is none with this id."""
-        return self._entries.submission(submission_id)
-
-    def submissions(self, *, round_name: str | None = None) -> list[dict[str, Any]]:
-        """Every submission (of one round if given), oldest first."""
-        return self._entries.submissions(round_name=round_name)
-
-    def run(self, run_id: int) -> dict[str, Any]:
-        """One run as a dict of its columns.
-
-        Raises:
-            NotFoundError: no run has this id.
-        """
-        return self._entries.run(run_id)
-
-    def runs(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Runs (with one status if given), oldest first, with their submission's identity."""
-        return self._entries.runs(status)
-
-
-class _EntriesReader(_ReadOnlyReads, SubmissionsPart, RunsPart):
-    """The submissions and runs parts on the read-only engine; only their reads are used.
-
-    (Their read methods are not split from their writes yet; any write is refused here.)
-    """
-
-    def __init__(self, url: str, engine: Engine) -> None:  # no migration: the engine is shared
-        self.url, self.engine = url, engine
-
-    def _write(self) -> NoReturn:
-        raise UserError(f"{database_name(self.url)} is open read-only; nothing is written.")
 
 
 def open_read_only(url: str) -> Engine:

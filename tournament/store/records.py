@@ -1,13 +1,187 @@
-"""Frozen records the store returns: never ORM rows, never mutable dicts of columns."""
+"""Frozen records the store returns: never ORM rows, never mutable dicts of columns.
+
+One record type per kind of row: :class:`Entry` (a ``submissions`` row), :class:`RunRecord`,
+:class:`MachineRecord`, :class:`RoundRecord`, :class:`LeaseRecord`, and for results
+:class:`ResultRecord` (an :class:`EntryRef` and a :class:`~tournament.results.Result`).
+Statuses and origins are enums (:class:`RunStatus`, :class:`RoundStatus`, :class:`Origin`;
+string enums, so they compare equal to their values).
+
+Contract: a record never changes after it is returned (``frozen=True``), and every read
+returns new ones. JSON columns (``spec``, ``rules``, ``config``...) are typed
+:class:`~collections.abc.Mapping` and are plain dicts inside, owned by the record: never mutate
+them (copy them, or take :meth:`Entry.to_dict` and friends, which return deep copies).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from tournament.results import METRICS, Estimate, Result
+from tournament.store.models import Origin, RoundStatus, RunStatus
+
+__all__ = [
+    "FLAT_COLUMNS",
+    "IDENTITY_COLUMNS",
+    "Entry",
+    "EntryRef",
+    "LeaseRecord",
+    "MachineRecord",
+    "Origin",
+    "Reproduction",
+    "ResultRecord",
+    "RoundRecord",
+    "RoundStatus",
+    "RunRecord",
+    "RunStatus",
+    "flat_row",
+]
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as new plain data: enums as their values, mappings and sequences copied."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _columns(record: Any) -> dict[str, Any]:
+    """A record of one table row as a dict of its columns (see the ``to_dict`` methods)."""
+    return {f.name: _plain(getattr(record, f.name)) for f in fields(record)}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry: one ``submissions`` row, team ``team``'s configuration ``name`` in a round.
+
+    ``round_name`` is "" outside any round. ``config_hash`` identifies what is measured
+    (entries of several teams may share it, and then share its runs); ``config`` is the
+    configuration hashed, ``document`` the whole submission file as entered (both JSON, not to
+    be mutated). ``origin`` search entries name their ``study_name`` and ``trial_number``.
+    """
+
+    id: int
+    team: str
+    name: str
+    workload: str
+    variant: str
+    runtime: str
+    quantization: str
+    batch_size: int
+    machine: str
+    config_hash: str
+    round_name: str
+    origin: Origin
+    study_name: str | None
+    trial_number: int | None
+    source_file: str | None
+    config: Mapping[str, Any]
+    document: Mapping[str, Any]
+    created_at: datetime
+
+    @property
+    def label(self) -> str:
+        """``team/name``."""
+        return f"{self.team}/{self.name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry's columns as new plain data (``origin`` its value; datetimes kept)."""
+        return _columns(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """A run: one measurement of a configuration of a round under one scenario and rules set.
+
+    ``round_name`` and ``config_hash`` are the configuration measured; ``submission_id``,
+    ``team``, ``name``, ``workload`` and ``machine`` are those of the entry whose file it
+    measures (other entries of the configuration share the run: match runs to an entry by
+    ``round_name`` and ``config_hash``). ``rules`` is JSON, not to be mutated.
+    """
+
+    id: int
+    submission_id: int
+    round_name: str
+    config_hash: str
+    scenario: str
+    rules: Mapping[str, Any]
+    rules_sha256: str
+    repeat: int
+    status: RunStatus
+    attempts: int
+    error: str | None
+    worker: str | None
+    label: str | None
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    team: str
+    name: str
+    workload: str
+    machine: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run's columns and its entry's identity as new plain data (``status`` its value)."""
+        return _columns(self)
+
+
+@dataclass(frozen=True, slots=True)
+class MachineRecord:
+    """A registered machine: its spec (JSON, not to be mutated) and what an hour of it costs
+    (``price_usd_per_hour`` None: unknown)."""
+
+    id: str
+    spec: Mapping[str, Any]
+    price_usd_per_hour: float | None
+    tariff_usd_per_kwh: float
+    instance_type: str | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The machine's columns as new plain data."""
+        return _columns(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecord:
+    """A stored round: its frozen spec, status and, once closed and ranked, its ranking (both
+    JSON, not to be mutated; :func:`tournament.rounds.load.stored_spec` reads the spec)."""
+
+    name: str
+    spec: Mapping[str, Any]
+    spec_sha256: str
+    status: RoundStatus
+    opened_at: datetime | None
+    closed_at: datetime | None
+    schedule: str | None
+    ranking: Mapping[str, Any] | None
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The round's columns as new plain data (``status`` its value)."""
+        return _columns(self)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseRecord:
+    """A lease as stored: who holds it until when (UTC; it may have expired)."""
+
+    name: str
+    owner: str
+    expires_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The lease's columns as a new dict."""
+        return _columns(self)
 
 
 @dataclass(frozen=True, slots=True)

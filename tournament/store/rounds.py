@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tournament.errors import NotFoundError, StateError, UserError
 from tournament.hashing import sha256_of
 from tournament.schema.submission import Submission
-from tournament.store.base import ReadBase, StoreBase, row_dict
+from tournament.store.base import ReadBase, StoreBase
 from tournament.store.models import (
     RoundRow,
     RoundStatus,
@@ -23,6 +23,7 @@ from tournament.store.models import (
     RunStatus,
     SubmissionRow,
 )
+from tournament.store.records import RoundRecord
 from tournament.store.results import ENTRY_STATUSES
 from tournament.store.retry import retrying
 from tournament.store.submissions import enter
@@ -32,19 +33,19 @@ from tournament.store.types import utcnow
 class RoundsReads(ReadBase):
     """Reads the ``rounds`` table (the writable and the read-only store)."""
 
-    def round(self, name: str) -> dict[str, Any] | None:
-        """One round as a dict of its columns; None if there is none of this name."""
+    def round(self, name: str) -> RoundRecord | None:
+        """One round; None if there is none of this name."""
         with self._read() as session:
             row = session.get(RoundRow, name)
-            return None if row is None else row_dict(row)
+            return None if row is None else round_of(row)
 
-    def rounds(self, status: str | None = None) -> list[dict[str, Any]]:
+    def rounds(self, status: str | None = None) -> list[RoundRecord]:
         """Rounds (with one status if given), oldest first."""
         query = select(RoundRow).order_by(RoundRow.created_at, RoundRow.name)
         if status is not None:
             query = query.where(RoundRow.status == _status(status))
         with self._read() as session:
-            return [row_dict(row) for row in session.scalars(query)]
+            return [round_of(row) for row in session.scalars(query)]
 
     def round_run_counts(self, name: str) -> dict[str, int]:
         """Runs of the round's entries by status (every status, zeros included)."""
@@ -58,6 +59,21 @@ class RoundsReads(ReadBase):
         with self._read() as session:
             counts.update({status: int(n) for status, n in session.execute(query).tuples()})
         return counts
+
+
+def round_of(row: RoundRow) -> RoundRecord:
+    """The frozen record of a ``rounds`` row."""
+    return RoundRecord(
+        name=row.name,
+        spec=row.spec,
+        spec_sha256=row.spec_sha256,
+        status=RoundStatus(row.status),
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        schedule=row.schedule,
+        ranking=row.ranking,
+        created_at=row.created_at,
+    )
 
 
 class RoundsPart(RoundsReads, StoreBase):

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from tournament.errors import NotFoundError, StateError, UserError
 from tournament.hashing import sha256_of
-from tournament.store.base import StoreBase, row_dict
+from tournament.store.base import ReadBase, StoreBase
 from tournament.store.models import RunRow, RunStatus, SubmissionRow
+from tournament.store.records import RunRecord
 from tournament.store.retry import retrying
 from tournament.store.types import utcnow
 
@@ -42,8 +43,46 @@ class RunTask:
     label: str | None
 
 
-class RunsPart(StoreBase):
-    """Writes and reads the ``runs`` table."""
+class RunsReads(ReadBase):
+    """Reads the ``runs`` table (the writable and the read-only store)."""
+
+    def run(self, run_id: int) -> RunRecord:
+        """One run, with the identity of the entry whose file it measures.
+
+        Raises:
+            NotFoundError: no run has this id.
+        """
+        with self._read() as session:
+            run = get_run_row(session, run_id)
+            sub = session.get(SubmissionRow, run.submission_id)
+            assert sub is not None  # the foreign key
+            return run_record(run, sub)
+
+    def runs(self, status: str | None = None) -> list[RunRecord]:
+        """Runs (with one status if given), oldest first, each with its configuration
+        (``round_name``, ``config_hash``) and the identity of the entry whose file it measures
+        (``submission_id``, ``team``, ``name``, ...; other entries of the configuration share
+        the run: match runs to an entry by ``round_name`` and ``config_hash``).
+
+        Raises:
+            UserError: ``status`` is not a run status.
+        """
+        query = (
+            select(RunRow, SubmissionRow)
+            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
+            .order_by(RunRow.id)
+        )
+        if status is not None:
+            if status not in {s.value for s in RunStatus}:
+                allowed = ", ".join(s.value for s in RunStatus)
+                raise UserError(f"status must be one of {allowed}, not {status!r}.")
+            query = query.where(RunRow.status == status)
+        with self._read() as session:
+            return [run_record(run, sub) for run, sub in session.execute(query).tuples()]
+
+
+class RunsPart(RunsReads, StoreBase):
+    """Writes the ``runs`` table (reads: :class:`RunsReads`)."""
 
     def queue_runs(
         self,
@@ -208,33 +247,6 @@ class RunsPart(StoreBase):
                 )
             _back_to_queue(run)
 
-    def run(self, run_id: int) -> dict[str, Any]:
-        """One run as a dict of its columns.
-
-        Raises:
-            NotFoundError: no run has this id.
-        """
-        with self._read() as session:
-            return row_dict(get_run_row(session, run_id))
-
-    def runs(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Runs (with one status if given), oldest first, each with its configuration
-        (``round_name``, ``config_hash``) and the identity of the entry whose file it measures
-        (``submission_id``, ``team``, ``name``, ...; other entries of the configuration share
-        the run: match runs to an entry by ``round_name`` and ``config_hash``)."""
-        query = (
-            select(RunRow, SubmissionRow)
-            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
-            .order_by(RunRow.id)
-        )
-        if status is not None:
-            if status not in {s.value for s in RunStatus}:
-                allowed = ", ".join(s.value for s in RunStatus)
-                raise UserError(f"status must be one of {allowed}, not {status!r}.")
-            query = query.where(RunRow.status == status)
-        with self._read() as session:
-            return [_run_dict(run, sub) for run, sub in session.execute(query).tuples()]
-
 
 def _targets(
     session: Session, submission_ids: Iterable[int] | None, round_name: str | None
@@ -290,14 +302,27 @@ def _task(run: RunRow, sub: SubmissionRow) -> RunTask:
     )
 
 
-def _run_dict(run: RunRow, sub: SubmissionRow) -> dict[str, Any]:
-    data = row_dict(run)
-    data.update(
+def run_record(run: RunRow, sub: SubmissionRow) -> RunRecord:
+    """The frozen record of a run, with the identity of its entry ``sub``."""
+    return RunRecord(
+        id=run.id,
+        submission_id=run.submission_id,
+        round_name=run.round_name,
+        config_hash=run.config_hash,
+        scenario=run.scenario,
+        rules=run.rules,
+        rules_sha256=run.rules_sha256,
+        repeat=run.repeat,
+        status=RunStatus(run.status),
+        attempts=run.attempts,
+        error=run.error,
+        worker=run.worker,
+        label=run.label,
+        queued_at=run.queued_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
         team=sub.team,
         name=sub.name,
         workload=sub.workload,
         machine=sub.machine,
-        config_hash=sub.config_hash,
-        round_name=sub.round_name,
     )
-    return data

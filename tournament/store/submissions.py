@@ -14,7 +14,6 @@ An entry's identity is ``(round_name, team, name)`` (``round_name`` "" outside a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,13 +21,56 @@ from sqlalchemy.orm import Session
 
 from tournament.errors import UserError
 from tournament.schema.submission import Submission
-from tournament.store.base import StoreBase, row_dict
+from tournament.store.base import ReadBase, StoreBase
 from tournament.store.models import Origin, SubmissionRow
+from tournament.store.records import Entry
 from tournament.store.retry import retrying
 
 
-class SubmissionsPart(StoreBase):
-    """Writes and reads the ``submissions`` table."""
+class SubmissionsReads(ReadBase):
+    """Reads the ``submissions`` table (the writable and the read-only store)."""
+
+    def submission(self, submission_id: int) -> Entry | None:
+        """One entry; None if there is none with this id."""
+        with self._read() as session:
+            row = session.get(SubmissionRow, submission_id)
+            return None if row is None else entry_of(row)
+
+    def submissions(self, *, round_name: str | None = None) -> list[Entry]:
+        """Every entry (of one round if given; "" outside any round), oldest first."""
+        query = select(SubmissionRow).order_by(SubmissionRow.id)
+        if round_name is not None:
+            query = query.where(SubmissionRow.round_name == round_name)
+        with self._read() as session:
+            return [entry_of(row) for row in session.scalars(query)]
+
+
+def entry_of(row: SubmissionRow) -> Entry:
+    """The frozen record of a ``submissions`` row."""
+    return Entry(
+        id=row.id,
+        team=row.team,
+        name=row.name,
+        workload=row.workload,
+        variant=row.variant,
+        runtime=row.runtime,
+        quantization=row.quantization,
+        batch_size=row.batch_size,
+        machine=row.machine,
+        config_hash=row.config_hash,
+        round_name=row.round_name,
+        origin=Origin(row.origin),
+        study_name=row.study_name,
+        trial_number=row.trial_number,
+        source_file=row.source_file,
+        config=row.config,
+        document=row.document,
+        created_at=row.created_at,
+    )
+
+
+class SubmissionsPart(SubmissionsReads, StoreBase):
+    """Writes the ``submissions`` table (reads: :class:`SubmissionsReads`)."""
 
     @retrying
     def add_submission(
@@ -90,20 +132,6 @@ class SubmissionsPart(StoreBase):
                 problems.append(problem)
                 batch.append((sub.team, sub.name, sub.config_hash))
         return problems
-
-    def submission(self, submission_id: int) -> dict[str, Any] | None:
-        """One submission as a dict of its columns; None if there is none with this id."""
-        with self._read() as session:
-            row = session.get(SubmissionRow, submission_id)
-            return None if row is None else row_dict(row)
-
-    def submissions(self, *, round_name: str | None = None) -> list[dict[str, Any]]:
-        """Every submission (of one round if given), oldest first."""
-        query = select(SubmissionRow).order_by(SubmissionRow.id)
-        if round_name is not None:
-            query = query.where(SubmissionRow.round_name == round_name)
-        with self._read() as session:
-            return [row_dict(row) for row in session.scalars(query)]
 
 
 def enter(

@@ -17,11 +17,16 @@ Feed = dict[str, np.ndarray]
 
 @dataclass(frozen=True)
 class QualityMetric:
-    """How a workload scores outputs."""
+    """How a workload scores outputs.
+
+    ``name`` is the key stored with results; ``label`` what a reader sees (default: the name);
+    ``description`` one sentence saying what is measured on what.
+    """
 
     name: str
     higher_is_better: bool = True
     description: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)

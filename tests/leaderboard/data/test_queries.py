@@ -53,4 +53,4 @@ def test_result_detail_has_everything_of_one_result(seeded: Any) -> None:
         assert [r.agrees for r in detail.reproductions] == [True]
         assert result_detail(store, 10_000) is None
         machine = store.machine(detail.entry.machine)
-        assert machine is not None and machine["price_usd_per_hour"] == 0.5
+        assert machine is not None and machine.price_usd_per_hour == 0.5

@@ -47,7 +47,7 @@ def test_racing_acquirers_only_one_wins(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert len(won) == 1
-    assert store.lease("round:race")["owner"] == won[0]  # type: ignore[index]
+    assert store.lease("round:race").owner == won[0]  # type: ignore[union-attr]
 
 
 def test_round_lease_renews_and_is_exclusive(store: Store) -> None:
@@ -55,7 +55,8 @@ def test_round_lease_renews_and_is_exclusive(store: Store) -> None:
         first = store.lease(lease_name("flow"))
         time.sleep(0.5)  # longer than the ttl: only renewal keeps it
         assert not lease.lost
-        assert store.lease(lease_name("flow"))["expires_at"] > first["expires_at"]  # type: ignore[index]
+        again = store.lease(lease_name("flow"))
+        assert first is not None and again is not None and again.expires_at > first.expires_at
         with pytest.raises(LeaseHeld, match="round flow is being driven by"):
             RoundLease(Store(store.url), "flow").acquire()
     assert store.lease(lease_name("flow")) is None
@@ -73,4 +74,4 @@ def test_lease_of_a_dead_local_process_is_taken_over(store: Store) -> None:
     assert not is_stale(f"other-host:{proc.pid}:{started}:0000")
     assert store.acquire_lease(lease_name("flow"), dead, 3600)
     with RoundLease(store, "flow") as lease:
-        assert store.lease(lease_name("flow"))["owner"] == lease.owner  # type: ignore[index]
+        assert store.lease(lease_name("flow")).owner == lease.owner  # type: ignore[union-attr]

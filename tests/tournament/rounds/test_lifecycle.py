@@ -28,12 +28,12 @@ def test_create_replace_open_freeze(store: Store) -> None:
     assert create_round(store, changed) == "replaced"  # a draft is not frozen yet
     open_round(store, "flow")
     row = store.round("flow")
-    assert row is not None and row["status"] == "open" and row["opened_at"] is not None
+    assert row is not None and row.status == "open" and row.opened_at is not None
     with pytest.raises(StateError, match="round flow is open; only a draft round can be opened"):
         open_round(store, "flow")
     with pytest.raises(StateError, match="frozen when it opened"):
         create_round(store, parse_round_spec(spec_data(description="too late")))
-    assert store.round("flow")["spec"]["description"] == "second thoughts"  # type: ignore[index]
+    assert store.round("flow").spec["description"] == "second thoughts"  # type: ignore[union-attr]
 
 
 def test_concurrent_opens_only_one_wins(store: Store) -> None:
@@ -109,6 +109,6 @@ def test_play_round_skips_what_does_not_fit(store: Store) -> None:
             "workload: round demo measures digits-cnn, not 'minilm-embed'."
         ]
     }
-    assert require_round(store, "demo")["status"] == "closed"
+    assert require_round(store, "demo").status == "closed"
     assert len(first.ranking["groups"]) == 2  # single-stream and offline, one class
     assert play_round(store, spec, [], backend="local").name == "demo-2"

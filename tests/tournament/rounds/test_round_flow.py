@@ -121,9 +121,9 @@ def test_killed_driver_resumes_without_lost_or_duplicated_results(flow: dict[str
 
 def test_close_stores_a_ranking_with_hypervolume(flow: dict[str, Any]) -> None:
     row = require_round(flow["store"], "flow")
-    assert row["status"] == "closed" and row["closed_at"] >= row["opened_at"]
-    ranking = row["ranking"]
-    assert ranking["spec_sha256"] == row["spec_sha256"]
+    assert row.status == "closed" and row.closed_at >= row.opened_at
+    ranking = row.ranking
+    assert ranking["spec_sha256"] == row.spec_sha256
     group = ranking["groups"][0]
     assert group["frontier"] == "digits-cnn/single-stream/local/99"
     assert group["primary"] == "latency_p90_ms"
@@ -139,7 +139,7 @@ def test_close_stores_a_ranking_with_hypervolume(flow: dict[str, Any]) -> None:
 
 def test_results_carry_the_round_spec_hash(flow: dict[str, Any]) -> None:
     store: Store = flow["store"]
-    sha = require_round(store, "flow")["spec_sha256"]
+    sha = require_round(store, "flow").spec_sha256
     for row in store.results(round_name="flow"):
         environment = store.result(row.result_id).result.environment
         assert environment["round"] == "flow" and environment["round_spec_sha256"] == sha
@@ -233,9 +233,9 @@ def test_replay_reruns_the_closed_round_and_compares(flow: dict[str, Any], cli: 
     assert "round flow replayed as flow-replay-1" in out
     assert "digits-cnn/single-stream/local/99: Kendall tau" in out and "over 2 entries" in out
     replay = require_round(store, "flow-replay-1")
-    assert replay["status"] == "closed" and replay["spec"]["closes_at"] is None
-    assert {k: v for k, v in replay["spec"].items() if k != "name"} == {
-        k: v for k, v in require_round(store, "flow")["spec"].items() if k != "name"
+    assert replay.status == "closed" and replay.spec["closes_at"] is None
+    assert {k: v for k, v in replay.spec.items() if k != "name"} == {
+        k: v for k, v in require_round(store, "flow").spec.items() if k != "name"
     }
     assert len(store.results(round_name="flow-replay-1")) == 2
-    assert len(replay["ranking"]["groups"][0]["entries"]) == 2
+    assert len(replay.ranking["groups"][0]["entries"]) == 2

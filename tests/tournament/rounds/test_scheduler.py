@@ -23,7 +23,7 @@ WINDOW = {"opens_at": "2029-12-31T00:00:00Z", "closes_at": "2030-06-01T00:00:00Z
 def test_plan_follows_the_spec(store: Store) -> None:
     create_round(store, parse_round_spec(spec_data(name="manual")))
     create_round(store, parse_round_spec(spec_data(name="dated", **WINDOW)))
-    rows = {r["name"]: r for r in store.rounds()}
+    rows = {r.name: r for r in store.rounds()}
     assert plan(rows["manual"], T0) == []
     assert plan(rows["dated"], datetime(2029, 1, 1, tzinfo=UTC)) == []
     assert plan(rows["dated"], T0) == ["open", "run"]
@@ -41,7 +41,7 @@ def test_scheduler_opens_then_closes_a_dated_round(store: Store) -> None:
     assert scheduler.tick() == []
     now[0] = LATER
     (closed,) = scheduler.tick()
-    assert (closed.action, require_round(store, "dated")["status"]) == ("closed", "closed")
+    assert (closed.action, require_round(store, "dated").status) == ("closed", "closed")
     assert scheduler.tick() == []
 
 
@@ -78,6 +78,6 @@ def test_two_schedulers_racing_only_one_runs_the_round(store: Store) -> None:
         store, backend="local", clock=lambda: datetime(2100, 1, 1, tzinfo=UTC)
     ).tick()
     assert closed.action == "closed"
-    ranking: Any = require_round(store, "race")["ranking"]
+    ranking: Any = require_round(store, "race").ranking
     assert {g["scenario"] for g in ranking["groups"]} == {"single-stream", "offline"}
     assert len(store.results(round_name="race")) == 2

@@ -11,6 +11,7 @@ from tournament.errors import UserError
 from tournament.rounds.entries import check_entry
 from tournament.rounds.load import load_round_spec, parse_round_spec
 from tournament.rounds.spec import close_time, closes_due, opens_due
+from tournament.store import Store
 
 from .conftest import REPO, entry, spec_data
 
@@ -122,3 +123,16 @@ def test_scenarios_and_objectives_come_from_the_registries() -> None:
         "workloads.digits-cnn.hypervolume_reference: unknown objective(s) quality; expected"
     )
     assert "quality_ratio" in problem and "peak_rss_mb" not in problem
+
+
+def test_a_stored_spec_with_the_old_quality_objective_still_reads(store: Store) -> None:
+    from tournament.rounds.lifecycle import require_round
+    from tournament.rounds.load import stored_spec
+
+    data = spec_data("old-round")
+    data["workloads"]["digits-cnn"]["hypervolume_reference"] = {"quality": 0.9}
+    store.create_round("old-round", data)
+    spec = stored_spec(require_round(store, "old-round"))
+    assert spec.workloads["digits-cnn"].hypervolume_reference == {"quality_ratio": 0.9}
+    with pytest.raises(UserError, match="unknown objective"):
+        parse_round_spec(data)  # a new spec file must use today's names

@@ -11,6 +11,7 @@ import pytest
 from tournament.results import Estimate, Quality, Result
 from tournament.rounds import create_round, open_round, parse_round_spec
 from tournament.rounds.standings import compute_ranking, representative
+from tournament.store import Store
 
 from .conftest import entry, spec_data
 
@@ -21,7 +22,7 @@ def quality(value: float) -> Quality:
     return Quality(value, "accuracy", True, 0.99, 0.99, "top-1 accuracy")
 
 
-def play(store: Any, results: dict[str, list[Result]], **overrides: Any) -> dict[str, Any]:
+def play(store: Store, results: dict[str, list[Result]], **overrides: Any) -> dict[str, Any]:
     """A round of the examples in ``results`` (example -> one result per repeat), recorded and
     ranked; the entries of examples with no results stay unmeasured."""
     repeats = max(len(r) for r in results.values())
@@ -44,7 +45,7 @@ def entries(ranking: dict[str, Any], klass: str) -> dict[str, dict[str, Any]]:
     return {e["name"]: e for e in group["entries"]}
 
 
-def test_validity_per_accuracy_class(store: Any, make_result: Make) -> None:
+def test_validity_per_accuracy_class(store: Store, make_result: Make) -> None:
     ranking = play(
         store,
         {
@@ -63,7 +64,7 @@ def test_validity_per_accuracy_class(store: Any, make_result: Make) -> None:
     assert strict["digits-torch-fp32"]["rank"] is None
 
 
-def test_minimum_rules_and_lower_is_better_quality(store: Any, make_result: Make) -> None:
+def test_minimum_rules_and_lower_is_better_quality(store: Store, make_result: Make) -> None:
     error = Quality(1.01, "error", False, 1.0, 0.99, "error")  # 1 / 1.01 >= 0.99: passes
     ranking = play(
         store,
@@ -77,7 +78,7 @@ def test_minimum_rules_and_lower_is_better_quality(store: Any, make_result: Make
     assert loose["digits-ort-fp32"]["invalid_reason"] == "minimum duration or query count not met"
 
 
-def test_round_prices_recompute_costs(store: Any, make_result: Make) -> None:
+def test_round_prices_recompute_costs(store: Store, make_result: Make) -> None:
     spec = {"id": "local", "price_usd_per_hour": 0.0, "tariff_usd_per_kwh": 0.15}
     store.upsert_machine("local", spec, 0.0, 0.15, None, "")
     throughput = Estimate(1000.0, 900.0, 1100.0, unit="samples/s")
@@ -94,7 +95,7 @@ def test_round_prices_recompute_costs(store: Any, make_result: Make) -> None:
     assert ranking["method"]["prices"] == "round price table"
 
 
-def test_representative_is_the_median_or_worse_middle(store: Any, make_result: Make) -> None:
+def test_representative_is_the_median_or_worse_middle(store: Store, make_result: Make) -> None:
     p90s = [3.0, 1.0, 2.0, 4.0]
     results = [make_result(quality=quality(0.99), figures={"latency_p90_ms": v}) for v in p90s]
     ranking = play(store, {"digits-torch-fp32": results, "digits-ort-fp32": []})
@@ -124,7 +125,7 @@ def test_representative_unknown_figures_count_as_worst(
     assert chosen.value("throughput_sps") == 10.0  # [30, 10, unknown]: the middle is 10
 
 
-def test_hypervolume_over_quality_ratio(store: Any, make_result: Make) -> None:
+def test_hypervolume_over_quality_ratio(store: Store, make_result: Make) -> None:
     ranking = play(store, {"digits-torch-fp32": [make_result(quality=quality(0.99))]})
     (group,) = [g for g in ranking["groups"] if g["accuracy_class"] == "99"]
     assert "quality_ratio" in group["objectives"] and "quality" not in group["objectives"]
@@ -132,7 +133,7 @@ def test_hypervolume_over_quality_ratio(store: Any, make_result: Make) -> None:
 
 
 def test_repricing_leaves_unlisted_machines_alone(
-    store: Any, make_result: Make, make_record: Make
+    store: Store, make_result: Make, make_record: Make
 ) -> None:
     from tournament.cost.prices import PriceTable
     from tournament.rounds.standings import repriced
@@ -147,7 +148,7 @@ def test_repricing_leaves_unlisted_machines_alone(
     assert local.result.pricing is not None and local.result.pricing.source == "price table"
 
 
-def test_entries_sharing_a_configuration_share_its_rank(store: Any, make_result: Make) -> None:
+def test_entries_sharing_a_configuration_share_its_rank(store: Store, make_result: Make) -> None:
     spec = parse_round_spec(spec_data())
     create_round(store, spec)
     open_round(store, spec.name)
@@ -173,5 +174,5 @@ def test_entries_sharing_a_configuration_share_its_rank(store: Any, make_result:
     assert group["missing"] == []
 
 
-def play_ranking(store: Any, spec: Any) -> dict[str, Any]:
+def play_ranking(store: Store, spec: Any) -> dict[str, Any]:
     return compute_ranking(store, spec.name, spec, "sha")

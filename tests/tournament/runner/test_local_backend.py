@@ -37,7 +37,7 @@ def test_killed_worker_retried_by_driver(
     assert marker.exists()
     assert len(summary.done) == 1
     (run_row,) = store.runs()
-    assert run_row["attempts"] == 2 and run_row["status"] == "done"
+    assert run_row.attempts == 2 and run_row.status == "done"
 
 
 def test_always_crashing_worker_fails_after_attempts(

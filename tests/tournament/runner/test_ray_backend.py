@@ -111,9 +111,9 @@ def test_raising_model_is_recorded_once_with_its_message(
     summary = run(store, backend, quick)
     assert not summary.done
     (run_row,) = store.runs()
-    assert run_row["status"] == "failed"
-    assert "injected fault" in run_row["error"]
-    assert run_row["attempts"] == 1
+    assert run_row.status == "failed"
+    assert "injected fault" in run_row.error
+    assert run_row.attempts == 1
 
 
 def test_run_over_its_time_limit_fails_with_reason(
@@ -123,7 +123,7 @@ def test_run_over_its_time_limit_fails_with_reason(
     store.add_submission(make_entry("sleep"))
     summary = run(store, backend, quick, rules={"timeout_s": 3.0})
     (run_row,) = store.runs()
-    assert run_row["status"] == "failed" and "time limit" in run_row["error"]
+    assert run_row.status == "failed" and "time limit" in run_row.error
     assert not summary.done
 
 
@@ -138,7 +138,7 @@ def test_machine_without_a_node_fails_with_a_clear_message(
     summary = run(store, backend, quick, machine_wait_s=1.0)
     (message,) = summary.failed.values()
     assert "no worker for machine 'absent'" in message
-    assert copy.deepcopy(store.runs())[0]["status"] == "failed"
+    assert copy.deepcopy(store.runs())[0].status == "failed"
 
 
 @pytest.mark.parametrize("reuse", [False, True])

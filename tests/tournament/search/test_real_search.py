@@ -29,12 +29,12 @@ def test_every_trial_is_a_search_submission_with_a_result(real_search: Any) -> N
         assert trial.state == optuna.trial.TrialState.COMPLETE
         sub = store.submission(trial.user_attrs["submission_id"])
         assert sub is not None
-        assert (sub["origin"], sub["team"]) == ("search", "optuna")
-        assert sub["name"] == f"real-t{trial.number}"
-        assert (sub["study_name"], sub["trial_number"]) == ("real", trial.number)
-        assert sub["config_hash"] == trial.user_attrs["config_hash"]
+        assert (sub.origin, sub.team) == ("search", "optuna")
+        assert sub.name == f"real-t{trial.number}"
+        assert (sub.study_name, sub.trial_number) == ("real", trial.number)
+        assert sub.config_hash == trial.user_attrs["config_hash"]
         record = store.result(trial.user_attrs["screening_result_id"])
-        assert record.entry.submission_id == sub["id"] and record.label == "screening"
+        assert record.entry.submission_id == sub.id and record.label == "screening"
         assert record.result.rules == real_search.settings.screening_rules
         assert list(trial.values) == [record.value(o) for o in OBJECTIVES]
         assert trial.user_attrs["metrics"]["throughput_sps"] == record.value("throughput_sps")
@@ -43,16 +43,16 @@ def test_every_trial_is_a_search_submission_with_a_result(real_search: Any) -> N
 def test_runs_are_labelled_and_one_trial_is_promoted(real_search: Any) -> None:
     store = Store(real_search.url)
     runs = store.runs()
-    labels = sorted(r["label"] for r in runs)
+    labels = sorted(r.label for r in runs)
     assert labels == ["full"] + ["screening"] * 3
-    assert all(r["status"] == "done" for r in runs)
-    (full,) = [r for r in runs if r["label"] == "full"]
-    assert full["rules_sha256"] == sha256_of(real_search.settings.full_rules)
+    assert all(r.status == "done" for r in runs)
+    (full,) = [r for r in runs if r.label == "full"]
+    assert full.rules_sha256 == sha256_of(real_search.settings.full_rules)
     screening = real_search.settings.screening_rules
     assert real_search.settings.full_rules["min_queries"] > screening["min_queries"]
     (promoted,) = real_search.report.promoted
     trial = next(t for t in real_search.report.trials if t.number == promoted)
-    assert trial.full is not None and trial.full.run_id == full["id"]
+    assert trial.full is not None and trial.full.run_id == full.id
     assert trial.full.result.rules == real_search.settings.full_rules
     assert trial.number in {t.number for t in real_search.report.pareto}
 

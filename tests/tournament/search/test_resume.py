@@ -46,7 +46,7 @@ def _kill_when_running(proc: subprocess.Popen[str], log: Path, store: Store, kno
     """SIGKILL the child's process group once it has a run in flight for a new submission."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        if [r for r in store.runs(status="running") if r["submission_id"] > known]:
+        if [r for r in store.runs(status="running") if r.submission_id > known]:
             _reap(proc)
             return
         if proc.poll() is not None:
@@ -78,9 +78,9 @@ def test_resume_after_sigkill(tmp_path: Path, search_settings: Any) -> None:
     assert states == [optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.RUNNING]
     told_from_store = study.get_trials()[1]
     (kept,) = [
-        r for r in store.runs() if r["submission_id"] == told_from_store.user_attrs["submission_id"]
+        r for r in store.runs() if r.submission_id == told_from_store.user_attrs["submission_id"]
     ]
-    assert kept["status"] == "done"
+    assert kept.status == "done"
 
     # 2. Resumed, then killed while trial 3's run is in flight.
     second = _child(log, url, settings, 3)
@@ -100,12 +100,12 @@ def test_resume_after_sigkill(tmp_path: Path, search_settings: Any) -> None:
     assert report.evaluated == 3
     runs, results, subs = store.runs(), store.results(), store.submissions()
     assert len(subs) == len(runs) == len(results) == 3
-    assert {t.user_attrs["submission_id"] for t in trials} == {s["id"] for s in subs}
-    assert sorted(r.run_id for r in results) == sorted(r["id"] for r in runs)
-    by_sub = {r["submission_id"]: r for r in runs}
-    assert by_sub[told_from_store.user_attrs["submission_id"]]["attempts"] == 1
-    assert by_sub[trials[2].user_attrs["submission_id"]]["attempts"] == 2
+    assert {t.user_attrs["submission_id"] for t in trials} == {s.id for s in subs}
+    assert sorted(r.run_id for r in results) == sorted(r.id for r in runs)
+    by_sub = {r.submission_id: r for r in runs}
+    assert by_sub[told_from_store.user_attrs["submission_id"]].attempts == 1
+    assert by_sub[trials[2].user_attrs["submission_id"]].attempts == 2
     assert trials[1].user_attrs["screening_result_id"] == next(
-        r.result_id for r in results if r.run_id == kept["id"]
+        r.result_id for r in results if r.run_id == kept.id
     )
     assert store.lease("search:resume") is None

@@ -45,9 +45,9 @@ def test_datetimes_are_stored_in_utc_and_read_back_aware(store: Store) -> None:
         row.opened_at = opened
     read = store.round("r")
     assert read is not None
-    assert read["opened_at"] == opened
-    assert read["opened_at"].tzinfo == UTC
-    assert read["opened_at"].hour == 12
+    assert read.opened_at == opened
+    assert read.opened_at.tzinfo == UTC
+    assert read.opened_at.hour == 12
     with pytest.raises(StatementError, match="naive datetime"), Session(store.engine) as session:
         row = session.get(RoundRow, "r")
         assert row is not None

@@ -44,7 +44,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     with Store(url) as store:
         assert store.counts()["submissions"] == WORKERS * PER_WORKER
         rows = store.submissions()
-    assert len({row["config_hash"] for row in rows}) == WORKERS * PER_WORKER
+    assert len({row.config_hash for row in rows}) == WORKERS * PER_WORKER
 
 
 def test_backup_is_a_consistent_copy(

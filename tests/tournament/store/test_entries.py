@@ -62,8 +62,8 @@ def test_two_teams_with_one_configuration_get_two_entries(
     b_id, b_new = any_store.add_submission(b)
     assert a_new and b_new and a_id != b_id
     rows = any_store.submissions()
-    assert [(r["team"], r["name"]) for r in rows] == [("team-a", "fast"), ("team-b", "quick")]
-    assert {r["config_hash"] for r in rows} == {a.config_hash}
+    assert [(r.team, r.name) for r in rows] == [("team-a", "fast"), ("team-b", "quick")]
+    assert {r.config_hash for r in rows} == {a.config_hash}
     assert any_store.add_submission(b) == (b_id, False)  # the same file again: nothing new
     assert any_store.counts()["submissions"] == 2
 
@@ -76,9 +76,9 @@ def test_one_measurement_is_shown_for_every_entry_of_the_configuration(
     other_id, _ = any_store.add_submission(make_submission(team="team-b", batch_size=8))
     queued = any_store.queue_runs("single-stream", {"min_queries": 20})
     assert len(queued) == 2  # one run per configuration, not per entry
-    runs = {run["id"]: run for run in any_store.runs()}
-    shared_run = next(i for i in queued if runs[i]["submission_id"] == a_id)
-    assert runs[shared_run]["config_hash"] == make_submission().config_hash
+    runs = {run.id: run for run in any_store.runs()}
+    shared_run = next(i for i in queued if runs[i].submission_id == a_id)
+    assert runs[shared_run].config_hash == make_submission().config_hash
     assert any_store.queue_runs("single-stream", {"min_queries": 20}, submission_ids=[b_id]) == []
     result_id = _measure(any_store, shared_run, make_result(2.0))
     _measure(any_store, next(i for i in queued if i != shared_run), make_result(3.0))

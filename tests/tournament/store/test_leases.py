@@ -57,15 +57,15 @@ def test_a_holder_takes_keeps_and_gives_back(url: str) -> None:
     with Store(url) as store:
         with Lease(store, "machine:box-1", ttl_s=0.3) as lease:
             first = store.lease("machine:box-1")
-            assert first is not None and first["owner"] == lease.owner
+            assert first is not None and first.owner == lease.owner
             time.sleep(0.5)  # longer than the ttl: only the background renewal keeps it
             assert not lease.lost
             again = store.lease("machine:box-1")
-            assert again is not None and again["expires_at"] > first["expires_at"]
+            assert again is not None and again.expires_at > first.expires_at
             with pytest.raises(LeaseHeld, match="lease machine:box-1 is held by") as held:
                 Lease(store, "machine:box-1", ttl_s=30).acquire()
             assert isinstance(held.value, StateError)
-            assert held.value.holder is not None and held.value.holder["owner"] == lease.owner
+            assert held.value.holder is not None and held.value.holder.owner == lease.owner
         assert store.lease("machine:box-1") is None
 
 
@@ -77,7 +77,7 @@ def test_a_manual_holder_notices_a_lost_lease(url: str) -> None:
         assert store.acquire_lease("search:s", "someone-else", 30)  # expired: taken over
         assert (lease.renew(), lease.lost) == (False, True)
         lease.release()  # gives back nothing it does not hold
-        assert store.lease("search:s")["owner"] == "someone-else"  # type: ignore[index]
+        assert store.lease("search:s").owner == "someone-else"  # type: ignore[union-attr]
 
 
 def test_a_waiting_holder_gets_the_lease_when_it_is_released(url: str) -> None:
@@ -87,7 +87,7 @@ def test_a_waiting_holder_gets_the_lease_when_it_is_released(url: str) -> None:
         started = time.monotonic()
         with Lease(store, "machine:box-1", ttl_s=30).acquire(wait_s=10, poll_s=0.05) as second:
             assert 0.2 < time.monotonic() - started < 5
-            assert store.lease("machine:box-1")["owner"] == second.owner  # type: ignore[index]
+            assert store.lease("machine:box-1").owner == second.owner  # type: ignore[union-attr]
         holder = Lease(store, "machine:box-1", ttl_s=30).acquire()
         with pytest.raises(LeaseHeld):  # a wait that ends before the holder is done
             Lease(store, "machine:box-1", ttl_s=30).acquire(wait_s=0.1, poll_s=0.05)
@@ -113,7 +113,7 @@ def test_racing_holders_only_one_wins(url: str) -> None:
         thread.join()
     assert len(won) == 1
     with Store(url) as store:
-        assert store.lease("machine:race")["owner"] == won[0]  # type: ignore[index]
+        assert store.lease("machine:race").owner == won[0]  # type: ignore[union-attr]
 
 
 def test_dead_local_holders_are_stale_in_both_owner_forms(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_dead_local_holders_are_stale_in_both_owner_forms(tmp_path: Path) -> Non
     with Store(f"sqlite:///{tmp_path / 'tourney.db'}") as store:
         assert store.acquire_lease("search:s", legacy, 3600)
         me = search_lease.acquire(store, "s")  # the dead driver's lease, taken over at once
-        assert store.lease("search:s")["owner"] == me  # type: ignore[index]
+        assert store.lease("search:s").owner == me  # type: ignore[union-attr]
         with pytest.raises(StateError, match="'s' is being searched by another driver"):
             search_lease.acquire(store, "s")
         assert search_lease.renew(store, "s", me)

@@ -23,7 +23,7 @@ def test_migrated_database_matches_the_models(db_url: str) -> None:
     engine = make_engine(db_url)
     assert current_revision(engine) is None
     upgrade(engine)
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision() == "0004"
     assert schema_diff(engine) == []
     tables = set(inspect(engine).get_table_names())
     assert tables == set(Base.metadata.tables) | {VERSION_TABLE}

@@ -115,9 +115,9 @@ def _check_migrated(url: str, make_submission: Any) -> None:
         assert current_revision(store.engine) == head_revision()
         assert schema_diff(store.engine) == []
         assert _counts(url) == before  # no row lost, reproductions (ON DELETE CASCADE) included
-        names = {s["id"]: s["name"] for s in store.submissions()}
+        names = {s.id: s.name for s in store.submissions()}
         assert names == {1: "entry-1", 2: "entry-1.2", 3: "entry-1", 4: LONG, 5: "n" * 62 + ".5"}
-        runs = {r["id"]: (r["round_name"], r["config_hash"]) for r in store.runs()}
+        runs = {r.id: (r.round_name, r.config_hash) for r in store.runs()}
         assert runs == {1: ("", "a" * 64), 2: ("", "b" * 64), 3: ("r1", "a" * 64)} | {
             4: ("r1", "a" * 64),
             5: ("", "d" * 64),
@@ -130,7 +130,7 @@ def _check_migrated(url: str, make_submission: Any) -> None:
         new_id, created = store.add_submission(sub)
         assert created and new_id == 6
         queued = store.queue_runs("single-stream", {}, submission_ids=[new_id])
-        assert len(queued) == 1 and store.run(queued[0])["config_hash"] == sub.config_hash
+        assert len(queued) == 1 and store.run(queued[0]).config_hash == sub.config_hash
         with pytest.raises(UserError, match="already has an entry 'mine'"):
             store.add_submission(make_submission(team="team-c", name="mine", batch_size=2))
 

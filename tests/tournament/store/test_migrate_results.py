@@ -131,7 +131,7 @@ def store_machine_price(url: str) -> float | None:
     with Store(url) as store:
         machine = store.machine("local")
     assert machine is not None
-    return machine["price_usd_per_hour"]
+    return machine.price_usd_per_hour
 
 
 def store_valid(url: str) -> bool:

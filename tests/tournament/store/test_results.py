@@ -46,7 +46,7 @@ def test_record_result_twice_records_one_result(
     assert first == second
     assert store.counts()["results"] == 1
     assert store.result(first).value("latency_p50_ms") == 2.0
-    assert store.run(run_id)["status"] == "done"
+    assert store.run(run_id).status == "done"
 
 
 def test_record_result_checks_its_input(
@@ -61,7 +61,7 @@ def test_record_result_checks_its_input(
     with pytest.raises(ValueError, match="not in the metric table"):
         make_result(figures={"speed": 1.0})
     assert store.counts()["results"] == 0
-    assert store.run(run_id)["status"] == "queued"
+    assert store.run(run_id).status == "queued"
 
 
 def test_a_closed_round_takes_no_late_result(

@@ -75,26 +75,26 @@ def test_state_machine(
     assert store.claim_run(broken, "host/1")
     assert store.pending_runs() == []
     run = store.run(ok)
-    assert (run["status"], run["attempts"], run["worker"]) == ("running", 1, "host/1")
-    assert run["started_at"] is not None
+    assert (run.status, run.attempts, run.worker) == ("running", 1, "host/1")
+    assert run.started_at is not None
 
     store.record_result(ok, make_result())
     assert store.fail_run(broken, "ORT refused the model")
-    assert store.run(ok)["status"] == "done"
+    assert store.run(ok).status == "done"
     failed = store.run(broken)
-    assert (failed["status"], failed["error"]) == ("failed", "ORT refused the model")
-    assert failed["finished_at"] is not None
+    assert (failed.status, failed.error) == ("failed", "ORT refused the model")
+    assert failed.finished_at is not None
     assert not store.fail_run(ok, "too late")  # done stays done
     assert not store.claim_run(ok, "host/2")
-    assert [r["id"] for r in store.runs(status="failed")] == [broken]
+    assert [r.id for r in store.runs(status="failed")] == [broken]
 
     # failed runs come back only when asked
     assert store.queue_runs("single-stream", RULES, repeats=2) == []
     assert store.queue_runs("single-stream", RULES, repeats=2, requeue_failed=True) == [broken]
     again = store.run(broken)
-    assert (again["status"], again["error"], again["attempts"]) == ("queued", None, 1)
+    assert (again.status, again.error, again.attempts) == ("queued", None, 1)
     assert store.claim_run(broken, "host/2")
-    assert store.run(broken)["attempts"] == 2
+    assert store.run(broken).attempts == 2
 
 
 def test_claim_is_exclusive(store: Store, db_url: str, make_submission: MakeSubmission) -> None:
@@ -107,7 +107,7 @@ def test_claim_is_exclusive(store: Store, db_url: str, make_submission: MakeSubm
         )
     other.close()
     assert sorted(wins) == [False] * 7 + [True]
-    assert store.run(run_id)["attempts"] == 1
+    assert store.run(run_id).attempts == 1
 
 
 def test_requeue_running_after_a_killed_driver(
@@ -119,7 +119,7 @@ def test_requeue_running_after_a_killed_driver(
     store.claim_run(second, "dead-driver")
     assert store.requeue_running() == 2
     assert [t.run_id for t in store.pending_runs()] == [first, second, third]
-    assert store.run(first)["worker"] is None
+    assert store.run(first).worker is None
     assert store.requeue_running() == 0
 
 
@@ -133,7 +133,7 @@ def test_cancel_and_reset(
     assert store.cancel_run(cancelled)
     assert not store.cancel_run(cancelled)
     store.reset_run(cancelled)
-    assert store.run(cancelled)["status"] == "queued"
+    assert store.run(cancelled).status == "queued"
     with pytest.raises(StateError, match=f"run {done} is done"):
         store.reset_run(done)
     with pytest.raises(NotFoundError, match="run 99 does not exist"):

@@ -30,8 +30,8 @@ def test_the_same_file_again_is_the_same_entry(
     assert store.counts()["submissions"] == 1
     row = store.submission(sub_id)
     assert row is not None  # nothing was rewritten
-    assert (row["team"], row["source_file"], row["round_name"]) == ("team-a", "a.yaml", "")
-    assert row["document"]["description"] == ""
+    assert (row.team, row.source_file, row.round_name) == ("team-a", "a.yaml", "")
+    assert row.document["description"] == ""
 
 
 def test_other_round_or_other_name_is_a_new_submission(
@@ -42,7 +42,7 @@ def test_other_round_or_other_name_is_a_new_submission(
     other, created_other = store.add_submission(make_submission(name="entry-2", batch_size=8))
     assert created_in_round and created_other
     assert len({base_id, in_round, other}) == 3
-    assert [s["id"] for s in store.submissions(round_name="r1")] == [in_round]
+    assert [s.id for s in store.submissions(round_name="r1")] == [in_round]
     assert len(store.submissions()) == 3
 
 
@@ -51,17 +51,17 @@ def test_columns_config_and_document(store: Store, make_submission: MakeSubmissi
     sub_id, _ = store.add_submission(sub, origin="search", study_name="study-1", trial_number=7)
     row = store.submission(sub_id)
     assert row is not None
-    assert row["config_hash"] == sub.config_hash
-    assert (row["workload"], row["variant"], row["runtime"]) == (
+    assert row.config_hash == sub.config_hash
+    assert (row.workload, row.variant, row.runtime) == (
         "digits-cnn",
         "small",
         "onnxruntime",
     )
-    assert (row["quantization"], row["batch_size"], row["machine"]) == ("int8-dynamic", 4, "box-1")
-    assert row["config"] == sub.config()
-    assert row["document"] == sub.model_dump(mode="json")
-    assert (row["origin"], row["study_name"], row["trial_number"]) == ("search", "study-1", 7)
-    assert row["created_at"].tzinfo is not None
+    assert (row.quantization, row.batch_size, row.machine) == ("int8-dynamic", 4, "box-1")
+    assert row.config == sub.config()
+    assert row.document == sub.model_dump(mode="json")
+    assert (row.origin, row.study_name, row.trial_number) == ("search", "study-1", 7)
+    assert row.created_at.tzinfo is not None
 
 
 def test_unknown_origin_is_a_user_error(store: Store, make_submission: MakeSubmission) -> None:

@@ -68,7 +68,10 @@ class NumpyRuntime(Runtime[Options]):
             raise UserError(problems)
         steps = trace(workload.build(variant).eval(), f"{workload.name}/{variant}")
         sha, size = artifact_hash(steps)
-        path = save(steps, Path(cache_dir) / "numpy" / f"{sha}.npz")
+        path = Path(cache_dir) / "numpy" / f"{sha}.npz"
+        hit = path.exists()
+        steps = load(steps, path) if hit else steps  # a hit runs the stored arrays
+        save(steps, path)
         predictor = NumpyPredictor(steps, workload.input_names(variant), options.intra_op_threads)
         details = {
             "runtime": self.name,
@@ -77,6 +80,7 @@ class NumpyRuntime(Runtime[Options]):
             "intra_op_threads": options.intra_op_threads,
             "artifact": "sha256 of the program JSON and every array's dtype, shape and bytes",
             "path": str(path),
+            "cache": {"hit": hit, "key": sha},
         }
         return Prepared(predictor, sha, size, details)
 
@@ -184,6 +188,23 @@ def artifact_hash(steps: list[Step]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def load(steps: list[Step], path: Path) -> list[Step]:
+    """``steps`` with their arrays read back from ``path`` (written by :func:`save`)."""
+    with np.load(path, allow_pickle=False) as stored:
+        return [
+            (
+                name,
+                op,
+                args,
+                {
+                    k: stored[f"{name}.{k}"] if isinstance(v, np.ndarray) else v
+                    for k, v in attrs.items()
+                },
+            )
+            for name, op, args, attrs in steps
+        ]
+
+
 def save(steps: list[Step], path: Path) -> Path:
     """Keep the arrays of ``steps`` at ``path`` (written once, atomically)."""
     if not path.exists():
@@ -202,16 +223,22 @@ def save(steps: list[Step], path: Path) -> Path:
 
 
 class NumpyPredictor:
-    """Runs the steps on a feed; BLAS threads limited to ``threads`` until :meth:`close`."""
+    """Runs the steps on a feed, with BLAS limited to ``threads`` during each call (the limit
+    is process-wide, so it is applied per call: two live predictors keep their own)."""
 
     def __init__(self, steps: list[Step], input_names: list[str], threads: int) -> None:
         from threadpoolctl import ThreadpoolController
 
         self.steps = steps
         self.input_names = list(input_names)
-        self._limits = ThreadpoolController().limit(limits=threads, user_api="blas")
+        self.threads = threads
+        self._controller = ThreadpoolController()
 
     def predict(self, feed: Feed) -> np.ndarray:
+        with self._controller.limit(limits=self.threads, user_api="blas"):
+            return self._run(feed)
+
+    def _run(self, feed: Feed) -> np.ndarray:
         values: dict[str, np.ndarray] = {}
         inputs = iter(self.input_names)
         for name, op, args, attrs in self.steps:
@@ -224,7 +251,6 @@ class NumpyPredictor:
         raise RuntimeError("the traced graph has no output")
 
     def close(self) -> None:
-        self._limits.restore_original_limits()
         self.steps = []
 
 
