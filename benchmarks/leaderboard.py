@@ -102,41 +102,62 @@ def _submission(r: dict[str, Any], round_name: str, origin: str, trial: int | No
 
 
 def _result(r: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    from tournament.store.codec import encode_latencies
+    """The ``results`` row of one synthetic result, built like a measured one: a
+    :class:`~tournament.results.Result` of estimates (labelled synthetic), priced by the one
+    cost path, turned into columns by the store's own mapping."""
+    from tournament.cost import priced
+    from tournament.results import Artifact, Estimate, Pricing, Provenance, Quality, Result
+    from tournament.store.figures import result_columns
 
     p50, batch = r["p50"], r["batch"]
     latencies = p50 * rng.lognormal(0.0, 0.12, 300)
     p90, p99 = (float(np.percentile(latencies, q)) for q in (90, 99))
+    mean = float(latencies.mean())
     tput = 1000.0 * batch / p50 * (1.6 if r["scenario"] == "offline" else 1.0)
     energy = 4.0 * p50 / 1000.0
-    seconds_per_million = 1e6 / tput
-    return {
-        "id": r["i"] + 1, "run_id": r["i"] + 1, "submission_id": r["i"] + 1,
-        "scenario": r["scenario"], "batch_size": batch, "queries": 300, "samples": 300 * batch,
-        "duration_s": float(latencies.sum()) / 1000, "min_rules_met": True,
-        "latency_p50_ms": p50, "latency_p50_ci_low_ms": p50 * 0.98,
-        "latency_p50_ci_high_ms": p50 * 1.02, "latency_p90_ms": p90,
-        "latency_p90_ci_low_ms": p90 * 0.97, "latency_p90_ci_high_ms": p90 * 1.03,
-        "latency_p99_ms": p99, "latency_p99_ci_low_ms": p99 * 0.95,
-        "latency_p99_ci_high_ms": p99 * 1.05, "latency_mean_ms": float(latencies.mean()),
-        "latency_mean_ci_low_ms": float(latencies.mean()) * 0.99,
-        "latency_mean_ci_high_ms": float(latencies.mean()) * 1.01,
-        "throughput_sps": tput, "throughput_ci_low_sps": tput * 0.98,
-        "throughput_ci_high_sps": tput * 1.02, "quality": r["quality"],
-        "quality_metric": r["metric"], "reference_quality": r["reference"], "target_ratio": 0.99,
-        "valid": r["quality"] >= 0.99 * r["reference"], "flops_per_sample": 1.7e5,
-        "gflops_per_s": 1.7e5 * tput / 1e9, "model_size_mb": 0.04, "peak_rss_mb": 400.0,
-        "artifact_sha256": "0" * 64, "energy_j": energy * 300,
-        "energy_j_per_query": energy, "energy_j_per_sample": energy / batch, "avg_power_w": 4.0,
-        "power_source": "estimate-tdp", "price_usd_per_hour": r["price"],
-        "tariff_usd_per_kwh": 0.15,
-        "cost_usd_per_million": r["price"] * seconds_per_million / 3600,
-        "energy_cost_usd_per_million": energy * 1e6 / 3.6e6 * 0.15, "peak_gflops": 300.0,
-        "roofline_fraction": 1.7e5 * tput / 3e11, "rules": RULES,
-        "environment": {"synthetic": True, "note": NOTE}, "artifact_details": {"note": NOTE},
-        "extra": {"synthetic": True}, "power_trace": [[0.0, 4.0], [0.5, 4.1], [1.0, 3.9]],
-        "latencies": encode_latencies(latencies.tolist()),
-    }  # fmt: skip
+
+    def est(value: float, spread: float, unit: str) -> Estimate:
+        return Estimate(value, value * (1 - spread), value * (1 + spread), unit=unit, method=NOTE)
+
+    def estimated(value: float, unit: str) -> Estimate:
+        method = f"estimate-tdp; {NOTE}"
+        return Estimate(value, unit=unit, provenance=Provenance.ESTIMATED, method=method)
+
+    figures = {
+        "latency_p50_ms": est(p50, 0.02, "ms"),
+        "latency_p90_ms": est(p90, 0.03, "ms"),
+        "latency_p99_ms": est(p99, 0.05, "ms"),
+        "latency_mean_ms": est(mean, 0.01, "ms"),
+        "throughput_sps": est(tput, 0.02, "samples/s"),
+        "energy_j": estimated(energy * 300, "J"),
+        "energy_j_per_query": estimated(energy, "J"),
+        "energy_j_per_sample": estimated(energy / batch, "J"),
+        "avg_power_w": estimated(4.0, "W"),
+        "gflops_per_s": est(1.7e5 * tput / 1e9, 0.02, "GFLOP/s"),
+        "model_size_mb": Estimate(0.04, unit="MiB", method=NOTE),
+        "peak_rss_mb": Estimate(400.0, unit="MiB", method=NOTE),
+    }
+    result = Result(
+        scenario=r["scenario"],
+        rules=RULES,
+        batch_size=batch,
+        queries=300,
+        samples=300 * batch,
+        duration_s=float(latencies.sum()) / 1000,
+        min_rules_met=True,
+        quality=Quality(r["quality"], r["metric"], True, r["reference"], 0.99, r["metric"]),
+        figures=figures,
+        flops_per_sample=1.7e5,
+        artifact=Artifact("0" * 64, 41943, {"note": NOTE}),
+        environment={"synthetic": True, "note": NOTE},
+        power_source="estimate-tdp",
+        latencies_ms=tuple(latencies.tolist()),
+        power_trace=((0.0, 4.0), (0.5, 4.1), (1.0, 3.9)),
+        extra={"synthetic": True},
+    )
+    pricing = Pricing(r["price"], 0.15, 300.0, source=NOTE)
+    columns = result_columns(priced(result, pricing))
+    return {"id": r["i"] + 1, "run_id": r["i"] + 1, "submission_id": r["i"] + 1, **columns}
 
 
 def seed(url: str, n_results: int, n_trials: int) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,55 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # Ray clusters started by tests (embedded, local) listen on 127.0.0.1 only; read at ray import.
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+PG_ENV = "TOURNEY_TEST_PG_URL"
+PG_ADMIN_URL = next(
+    (
+        u
+        for u in (os.environ.get(PG_ENV), os.environ.get("TOURNEY_DB_URL"))
+        if u and u.startswith("postgresql")
+    ),
+    "",
+)
+"""A PostgreSQL server's admin URL (``TOURNEY_TEST_PG_URL``, ``eval "$(.ci/postgres.sh start)"``),
+read at import: :func:`_tourney_home` unsets ``TOURNEY_DB_URL`` for every test."""
+NO_POSTGRES = f'no PostgreSQL: set {PG_ENV} (`eval "$(.ci/postgres.sh start)"`)'
+
+
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (no schema), dropped on exit.
+
+    Skips the calling test when no server is configured (:data:`PG_ADMIN_URL`).
+    """
+    if not PG_ADMIN_URL:
+        pytest.skip(NO_POSTGRES)
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Callable[[], AbstractContextManager[str]]:
+    """:func:`scratch_postgres`, for fixtures of any scope: ``with postgres_database() as url``."""
+    return scratch_postgres
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test (skipped without a server)."""
+    with scratch_postgres() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

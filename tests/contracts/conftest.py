@@ -14,6 +14,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,7 +25,6 @@ from tournament.plugins import Registry
 
 TESTS = Path(__file__).parents[1]
 PLUGINS = TESTS / "plugins"
-PG_ENV = "TOURNEY_TEST_PG_URL"
 
 
 def implementations(registry: Registry[Any], *, slow: Iterable[str] = ()) -> list[Any]:
@@ -89,27 +89,23 @@ def fault_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 # -- stores: a fresh SQLite file, or a scratch PostgreSQL database -----------------------------
 
 
-def pg_admin_url() -> str:
-    """The PostgreSQL server of ``TOURNEY_TEST_PG_URL``; skips the test when there is none."""
-    url = os.environ.get(PG_ENV, "")
-    if not url.startswith("postgresql"):
-        pytest.skip(f"no PostgreSQL: set {PG_ENV} to a server's admin URL (source /tmp/pg_env.sh)")
-    return url
-
-
 class Databases:
     """Empty databases at the schema's head, made fast.
 
     Migrating a new database takes ~0.5 s and creating a PostgreSQL database ~0.5-1 s, so a
-    migrated SQLite template is copied for each test, and one scratch PostgreSQL database is
-    emptied (every Tourney table truncated, ids restarted) for each test.
+    migrated SQLite template is copied for each test, and one scratch PostgreSQL database (of
+    the project-wide ``postgres_database`` fixture) is emptied (every Tourney table truncated,
+    ids restarted) for each test.
     """
 
-    def __init__(self, factory: pytest.TempPathFactory) -> None:
+    def __init__(
+        self, factory: pytest.TempPathFactory, scratch: Callable[[], AbstractContextManager[str]]
+    ) -> None:
         self._factory = factory
+        self._scratch = scratch
         self._sqlite: Path | None = None
-        self._pg: tuple[Any, str, Any] | None = None
-        self._kept: list[tuple[Any, str]] = []
+        self._pg: tuple[str, Any] | None = None
+        self._open = ExitStack()
 
     def sqlite(self, folder: Path) -> str:
         from tournament.store import Store
@@ -122,62 +118,43 @@ class Databases:
         return f"sqlite:///{path}"
 
     def postgresql(self) -> str:
+        """The shared scratch PostgreSQL database, emptied (skips the test without a server)."""
         from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
 
-        from tournament.store import Store
         from tournament.store.models import TABLES
 
         if self._pg is None:
-            admin_url = pg_admin_url()
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            name = f"tourney_contract_{uuid.uuid4().hex[:12]}"
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-            Store(url).close()
-            self._pg = (admin, url, create_engine(url, isolation_level="AUTOCOMMIT"))
-        _, url, engine = self._pg
+            url = self.kept("postgresql")
+            engine = create_engine(url, isolation_level="AUTOCOMMIT")
+            self._open.callback(engine.dispose)
+            self._pg = (url, engine)
+        url, engine = self._pg
         tables = ", ".join(f'"{table.name}"' for table in TABLES)
         with engine.connect() as connection:
             connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        return str(url)
+        return url
 
     def kept(self, kind: str) -> str:
-        """A new empty database of ``kind`` that lives until the end of the session."""
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
+        """A new empty database of ``kind`` at the schema's head, until the session ends."""
         from tournament.store import Store
 
         if kind == "sqlite":
             return self.sqlite(self._factory.mktemp("kept"))
-        admin_url = pg_admin_url()
-        name = f"tourney_contract_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        self._kept.append((admin, name))
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        url = self._open.enter_context(self._scratch())
         Store(url).close()
         return url
 
     def close(self) -> None:
-        drop = list(self._kept)
-        if self._pg is not None:
-            admin, url, engine = self._pg
-            engine.dispose()
-            drop.append((admin, url.rsplit("/", 1)[-1]))
-        for admin, name in drop:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
+        self._open.close()
 
 
 @pytest.fixture(scope="session")
-def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+def databases(
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_database: Callable[[], AbstractContextManager[str]],
+) -> Iterator[Databases]:
     """The session's :class:`Databases` (the PostgreSQL ones dropped at the end)."""
-    made = Databases(tmp_path_factory)
+    made = Databases(tmp_path_factory, postgres_database)
     yield made
     made.close()
 
@@ -195,6 +172,47 @@ def fresh_database(tmp_path: Path, databases: Databases) -> Callable[[str], str]
         return databases.sqlite(tmp_path) if kind == "sqlite" else databases.postgresql()
 
     return make
+
+
+# -- the store contract's fixtures (test_store_*_contract.py) -----------------------------------
+
+KINDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql")]
+RULES = {"min_queries": 20, "min_duration_s": 0.1}
+MakeResult = Callable[..., Any]
+"""The project-wide ``make_result`` fixture: keyword overrides -> a Result."""
+
+
+@pytest.fixture(params=KINDS)
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def url(kind: str, fresh_database: Callable[[str], str]) -> str:
+    """A new database of ``kind`` with the schema at head and no rows."""
+    return fresh_database(kind)
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Any]:
+    """A :class:`~tournament.store.Store` on :func:`url`."""
+    from tournament.store import Store
+
+    with Store(url) as opened:
+        yield opened
+
+
+def queued_run(store: Any, sub: Any = None, *, round_name: str = "") -> int:
+    """A queued run of ``sub`` (default: a digits entry) in ``round_name``, claimed by ``w``."""
+    sub_id, _ = store.add_submission(sub or submission(), round_name=round_name)
+    (run_id,) = store.queue_runs("single-stream", RULES, submission_ids=[sub_id])
+    assert store.claim_run(run_id, "w")
+    return int(run_id)
+
+
+def table_counts(store: Any) -> dict[str, int]:
+    """Rows per table."""
+    return dict(store.counts())
 
 
 def submission(**overrides: Any) -> Any:

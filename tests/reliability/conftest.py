@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,35 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))  # reliability_support beside thi
 
 from reliability_store import FullDisk, make_full_disk
 from reliability_support import PLUGINS, fault_env
-
-
-def _pg_admin_url() -> str:
-    url = os.environ.get("TOURNEY_TEST_PG_URL") or os.environ.get("TOURNEY_DB_URL") or ""
-    return url if url.startswith("postgresql") else ""
-
-
-PG_ADMIN_URL = _pg_admin_url()
-"""Read at import: the project's conftest unsets TOURNEY_DB_URL for every test."""
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test (dropped after it)."""
-    if not PG_ADMIN_URL:
-        pytest.skip('no PostgreSQL: set TOURNEY_TEST_PG_URL (`eval "$(.ci/postgres.sh start)"`)')
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")

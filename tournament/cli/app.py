@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from tournament.errors import UserError
+
+if TYPE_CHECKING:
+    from tournament.store.contract import StoreWriter
 
 app = typer.Typer(
     name="tourney",
@@ -34,10 +40,38 @@ def fail(problems: list[str], code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+BACKEND_HELP = "ray (embedded local cluster, or --ray-address) or local (subprocesses)."
+
+
+def checked_backend(backend: str) -> str:
+    """``backend`` if it is ``ray`` or ``local``; else one sentence and exit 2."""
+    if backend not in {"ray", "local"}:
+        fail([f"backend: expected 'ray' or 'local', got {backend!r}."])
+    return backend
+
+
+def echo(text: str) -> None:
+    """Print ``text`` as written (no rich markup or highlighting; user text may hold brackets)."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def plain_row(table: Table, *cells: str) -> None:
+    """A table row of plain text (no rich markup: reasons and errors may contain brackets)."""
+    table.add_row(*(Text(cell) for cell in cells))
+
+
+def open_writer() -> StoreWriter:
+    """The store of ``TOURNEY_DB_URL`` / the data directory, writable."""
+    from tournament.store import Store
+
+    return Store()
+
+
 def _register() -> None:
     from tournament.cli import (
         db,
         demo,
+        evidence,
         leaderboard,
         machines,
         plugins,
@@ -56,6 +90,7 @@ def _register() -> None:
     app.command("demo")(demo.demo_cmd)
     app.add_typer(worker.worker_app, name="worker")
     rounds.register(app)
+    evidence.register(app)
     leaderboard.register(app)
     search.register(app)
     db.register(app)

@@ -1,4 +1,4 @@
-"""``tourney round ...``, ``scheduler``, ``reproduce``, ``recommend`` and ``export``."""
+"""``tourney round ...`` and ``tourney scheduler``."""
 
 from __future__ import annotations
 
@@ -9,39 +9,27 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from tournament.cli.app import console, fail
+from tournament.cli.app import (
+    BACKEND_HELP,
+    checked_backend,
+    console,
+    echo,
+    fail,
+    open_writer,
+    plain_row,
+)
 
 if TYPE_CHECKING:
-    from tournament.results import Estimate, Metric
-    from tournament.rounds.recommend import Candidate
-    from tournament.store.contract import StoreReader, StoreWriter
+    from tournament.store.contract import StoreReader
 
 round_app = typer.Typer(
     help="Tournament rounds: create, open, run, close, rank.", no_args_is_help=True
 )
-BACKEND_HELP = "ray (embedded local cluster, or --ray-address) or local (subprocesses)."
-
-
-def _store() -> StoreWriter:
-    from tournament.store import Store
-
-    return Store()
 
 
 def _known_machines(store: StoreReader) -> list[str]:
     return sorted({"local", *(m.id for m in store.machines())})
-
-
-def _backend(backend: str) -> str:
-    if backend not in {"ray", "local"}:
-        fail([f"backend: expected 'ray' or 'local', got {backend!r}."])
-    return backend
-
-
-def _echo(text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 @round_app.command("create")
@@ -49,10 +37,10 @@ def create_cmd(file: Path = typer.Argument(..., help="Round spec (YAML or JSON).
     """Validate a round spec and store it as a draft (a draft's spec may be replaced)."""
     from tournament.rounds import create_round, load_round_spec
 
-    store = _store()
+    store = open_writer()
     spec = load_round_spec(file, _known_machines(store))
     state = create_round(store, spec)
-    _echo(
+    echo(
         f"round {spec.name}: {state} (draft; open it with `tourney round open {spec.name}`)"
         if state != "unchanged"
         else f"round {spec.name}: unchanged"
@@ -64,10 +52,10 @@ def open_cmd(name: str = typer.Argument(..., help="Round name.")) -> None:
     """Open a draft round: freeze its spec and start taking entries."""
     from tournament.rounds import open_round, require_round
 
-    store = _store()
+    store = open_writer()
     open_round(store, name)
     sha = require_round(store, name).spec_sha256
-    _echo(f"round {name}: open (spec sha256 {sha[:12]} frozen)")
+    echo(f"round {name}: open (spec sha256 {sha[:12]} frozen)")
 
 
 @round_app.command("submit")
@@ -83,7 +71,7 @@ def submit_cmd(
     from tournament.rounds.load import stored_spec
     from tournament.schema.validate import load_submission
 
-    store = _store()
+    store = open_writer()
     spec = stored_spec(require_round(store, name))
     subs, problems = [], []
     for path in files:
@@ -100,7 +88,7 @@ def submit_cmd(
     for path, sub in subs:
         sub_id, created = submit_to_round(store, name, sub, source_file=str(path))
         shared = sharing_note(store, name, sub_id, sub.config_hash)
-        _echo(
+        echo(
             f"{path}: {'entered' if created else 'already entered'} in round {name} as "
             f"#{sub_id} (config {sub.config_hash[:12]}{shared})"
         )
@@ -122,20 +110,20 @@ def run_cmd(
     from tournament.rounds import run_round
 
     summary = run_round(
-        _store(),
+        open_writer(),
         name,
-        backend=_backend(backend),
+        backend=checked_backend(backend),
         ray_address=ray_address,
         machine_wait_s=machine_wait_s,
         console=console,
         retry_failed=retry_failed,
     )
-    _echo(
+    echo(
         f"round {name}: {len(summary.done)} done, {len(summary.failed)} failed, "
         f"{summary.pending} still queued"
     )
     for run_id, error in summary.failed.items():
-        _echo(f"run #{run_id} failed: {error.splitlines()[0]}")
+        echo(f"run #{run_id} failed: {error.splitlines()[0]}")
     if summary.interrupted:
         raise typer.Exit(130)
     if summary.failed:
@@ -147,9 +135,9 @@ def close_cmd(name: str = typer.Argument(..., help="Round name.")) -> None:
     """Close the round: freeze its results, compute and store the ranking."""
     from tournament.rounds import close_round
 
-    store = _store()
+    store = open_writer()
     ranking = close_round(store, name)
-    _echo(f"round {name}: closed; ranking stored ({len(ranking['groups'])} groups)")
+    echo(f"round {name}: closed; ranking stored ({len(ranking['groups'])} groups)")
     for group in ranking["groups"]:
         console.print(_ranking_table(group))
 
@@ -162,35 +150,30 @@ def status_cmd(
     """Status, schedule, entries, runs by status, hypervolume and ranking of a round."""
     from tournament.rounds import round_status
 
-    status = round_status(_store(), name)
+    status = round_status(open_writer(), name)
     if as_json:
         json.dump(status, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
         return
-    _echo(
+    echo(
         f"round {name}: {status['status']} ({status['division']} division), spec sha256 "
         f"{status['spec_sha256'][:12]}"
     )
-    _echo(
+    echo(
         f"opens {_when(status['opens_at'])}, closes {_when(status['closes_at'])}"
         + (f", cron {status['schedule']}" if status["schedule"] else "")
     )
-    _echo(
+    echo(
         f"entries: {len(status['entries'])}; results: {status['results']}; runs: "
         + ", ".join(f"{k} {v}" for k, v in status["runs"].items() if v)
     )
     if status["lease"]:
-        _echo(f"lease: {status['lease']['owner']} until {status['lease']['expires_at']}")
+        echo(f"lease: {status['lease']['owner']} until {status['lease']['expires_at']}")
     label = " (provisional)" if status["provisional"] else ""
     for frontier, volume in status["hypervolume"].items():
-        _echo(f"hypervolume{label} {frontier}: {volume:.6g}")
+        echo(f"hypervolume{label} {frontier}: {volume:.6g}")
     for group in status["groups"]:
         console.print(_ranking_table(group))
-
-
-def _add_row(table: Table, *cells: str) -> None:
-    """A table row of plain text (no rich markup: reasons and errors may contain brackets)."""
-    table.add_row(*(Text(cell) for cell in cells))
 
 
 def _when(value: Any) -> str:
@@ -220,7 +203,7 @@ def _ranking_table(group: dict[str, Any]) -> Table:
         value = primary.format(e["value"])
         if e["ci_low"] is not None and e["ci_high"] is not None:
             value += f" [{primary.format(e['ci_low'])}, {primary.format(e['ci_high'])}]"
-        _add_row(
+        plain_row(
             table,
             rank,
             f"{e['team']}/{e['name']}",
@@ -231,7 +214,7 @@ def _ranking_table(group: dict[str, Any]) -> Table:
             f"#{e['result_id']}",
         )
     for m in group.get("missing", []):
-        _add_row(
+        plain_row(
             table, "-", f"{m['team']}/{m['name']}", "", "-", "-", f"no result: {m['reason']}", "-"
         )
     return table
@@ -243,8 +226,8 @@ def list_cmd() -> None:
     table = Table(title="Rounds")
     for col in ("round", "status", "opened", "closed", "spec sha256"):
         table.add_column(col)
-    for row in _store().rounds():
-        _add_row(
+    for row in open_writer().rounds():
+        plain_row(
             table,
             row.name,
             row.status.value,
@@ -265,12 +248,16 @@ def replay_cmd(
     from tournament.rounds import replay_round
 
     replay = replay_round(
-        _store(), name, backend=_backend(backend), ray_address=ray_address, console=console
+        open_writer(),
+        name,
+        backend=checked_backend(backend),
+        ray_address=ray_address,
+        console=console,
     )
-    _echo(f"round {name} replayed as {replay.replay}")
+    echo(f"round {name} replayed as {replay.replay}")
     for frontier, tau in replay.taus.items():
         shown = "undefined" if tau is None else f"{tau:+.3f}"
-        _echo(f"{frontier}: Kendall tau {shown} over {replay.compared[frontier]} entries")
+        echo(f"{frontier}: Kendall tau {shown} over {replay.compared[frontier]} entries")
 
 
 def scheduler_cmd(
@@ -286,8 +273,8 @@ def scheduler_cmd(
     from tournament.rounds import Scheduler
 
     scheduler = Scheduler(
-        _store(),
-        backend=_backend(backend),
+        open_writer(),
+        backend=checked_backend(backend),
         ray_address=ray_address,
         lease_ttl_s=lease_ttl_s,
         console=console,
@@ -295,7 +282,7 @@ def scheduler_cmd(
 
     def show(actions: list[Any]) -> None:
         for action in actions:
-            _echo(
+            echo(
                 f"round {action.round_name}: {action.action}"
                 + (f" ({action.detail})" if action.detail else "")
             )
@@ -304,136 +291,16 @@ def scheduler_cmd(
         actions = scheduler.tick()
         show(actions)
         if not actions:
-            _echo("scheduler: nothing due")
+            echo("scheduler: nothing due")
         return
-    _echo(f"scheduler: checking rounds every {interval_s:g} s (Ctrl-C stops)")
+    echo(f"scheduler: checking rounds every {interval_s:g} s (Ctrl-C stops)")
     try:
         scheduler.serve(interval_s, on_actions=show)
     except KeyboardInterrupt:
-        _echo("scheduler: stopped")
-
-
-def reproduce_cmd(
-    result_id: int = typer.Argument(..., help="Result id (`tourney results`)."),
-    backend: str = typer.Option("local", help=BACKEND_HELP),
-    ray_address: str | None = typer.Option(None, "--ray-address", help="Existing Ray cluster."),
-) -> None:
-    """Re-measure a result; print old, new and agreement per figure; store the verification."""
-    from tournament.rounds import reproduce
-
-    rep = reproduce(_store(), result_id, backend=_backend(backend), ray_address=ray_address)
-    if rep.error is not None:
-        fail([f"result {result_id}: the reproduction failed: {rep.error.splitlines()[0]}"], 1)
-    table = Table(title=f"result #{result_id} reproduced as #{rep.new_result_id}")
-    for col in ("figure", "old", "old 95% CI", "new", "agrees", "how"):
-        table.add_column(col)
-    for figure, c in rep.figures.items():
-        ci = c.get("old_ci")
-        _add_row(
-            table,
-            figure,
-            _num(c["old"]),
-            f"[{_num(ci[0])}, {_num(ci[1])}]" if ci else "-",
-            _num(c["new"]),
-            {True: "yes", False: "NO", None: "-"}[c["agrees"]],
-            c["how"],
-        )
-    console.print(table)
-    for warning in rep.warnings:
-        _echo(f"warning: {warning}")
-    _echo(
-        f"result {result_id}: {'agrees' if rep.agrees else 'DOES NOT agree'} "
-        f"(reproduction #{rep.reproduction_id} stored)"
-    )
-    if not rep.agrees:
-        raise typer.Exit(1)
-
-
-def _num(value: Any) -> str:
-    return "-" if value is None else f"{value:.5g}"
-
-
-def recommend_cmd(
-    workload: str = typer.Option(..., help="Workload to serve."),
-    scenario: str | None = typer.Option(None, help="Only this scenario."),
-    machine: str | None = typer.Option(None, help="Only this machine."),
-    max_p99_ms: float | None = typer.Option(None, "--max-p99-ms", help="p99 latency budget."),
-    min_quality_ratio: float | None = typer.Option(
-        None, "--min-quality-ratio", help="Least quality / fp32 reference."
-    ),
-    objective: str = typer.Option("cost", help="cost, latency, energy or throughput."),
-) -> None:
-    """The best valid stored configuration under constraints, with evidence; exit 1 if none."""
-    from tournament.rounds import recommend
-
-    answer = recommend(
-        _store(),
-        workload=workload,
-        scenario=scenario,
-        machine=machine,
-        max_p99_ms=max_p99_ms,
-        min_quality_ratio=min_quality_ratio,
-        objective=objective,
-    )
-    if answer.best is None:
-        fail([f"recommend: no configuration qualifies ({'; '.join(answer.reasons)})."], 1)
-    assert answer.best is not None
-    _echo("; ".join(answer.reasons) + f"; {answer.candidates} configurations qualify")
-    _echo("best: " + _evidence(answer.best, answer.metric))
-    if answer.runner_up is not None:
-        verdict = "tied with the best (95 % CIs overlap)" if answer.tied else "clearly behind"
-        _echo(f"runner-up ({verdict}): " + _evidence(answer.runner_up, answer.metric))
-
-
-def _evidence(candidate: Candidate, name: str) -> str:
-    from tournament.results import metric
-
-    record = candidate.record
-    entry = record.entry
-    quality = record.result.quality
-    return (
-        f"{entry.label} ({entry.configuration}, {record.scenario}): "
-        f"{_estimate(record.figure(name), metric(name))}, "
-        f"p99 {_estimate(record.figure('latency_p99_ms'), metric('latency_p99_ms'))}, "
-        f"{quality.label or quality.metric} {quality.value:.4f} "
-        f"(reference {quality.reference:.4f}); "
-        f"result #{record.result_id} (median of {candidate.results} of this configuration)"
-    )
-
-
-def _estimate(estimate: Estimate | None, m: Metric) -> str:
-    """``label value [low, high]`` of a figure (``—`` when unknown)."""
-    if estimate is None:
-        return f"{m.label} {m.format(None)}"
-    text = f"{m.label} {m.format(estimate.value)}"
-    if estimate.has_interval:
-        text += f" [{m.format(estimate.ci_low)}, {m.format(estimate.ci_high)}]"
-    return text
-
-
-def export_cmd(
-    round_name: str = typer.Argument(..., help="Round name."),
-    fmt: str = typer.Option("csv", "--format", help="csv, parquet or mlperf."),
-    output: Path | None = typer.Option(
-        None,
-        "--output",
-        help="File (csv, parquet) or folder "
-        "(mlperf); default ROUND.csv / ROUND.parquet / "
-        "ROUND-mlperf.",
-    ),
-) -> None:
-    """Export a round's results as CSV, Parquet, or MLPerf-style summaries."""
-    from tournament.export import default_output, export_round
-
-    paths = export_round(_store(), round_name, fmt, output)
-    where = output or default_output(round_name, fmt)
-    _echo(f"round {round_name}: {len(paths)} file(s) written to {where}")
+        echo("scheduler: stopped")
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``round`` and the top-level ``scheduler``, ``reproduce``, ``recommend``, ``export``."""
+    """Add ``round`` and the top-level ``scheduler``."""
     app.add_typer(round_app, name="round")
     app.command("scheduler")(scheduler_cmd)
-    app.command("reproduce")(reproduce_cmd)
-    app.command("recommend")(recommend_cmd)
-    app.command("export")(export_cmd)

@@ -43,7 +43,9 @@ def run_item(item: WorkItem) -> dict[str, Any]:
 def _die_with_parent() -> None:
     """Worker initializer: end this worker when the driver dies (no orphaned benchmarks).
 
-    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere a daemon thread polls the parent.
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (delivered when the thread that started the
+    worker ends, hence :class:`LocalBackend`'s one dispatcher thread); elsewhere a daemon
+    thread polls the parent.
     """
     import ctypes
     import os
@@ -70,8 +72,11 @@ def _die_with_parent() -> None:
 class LocalBackend(Backend):
     """Runs every work item in its own spawned subprocess on this machine, one at a time.
 
-    Items submitted while one runs wait in order (their futures stay pending), so two
-    benchmarks never share the machine whoever submits them.
+    Items wait in order (their futures stay pending) and one dispatcher thread, living as long
+    as the backend, starts each worker and waits for it, so two benchmarks never share the
+    machine whoever submits them. Workers are spawned from that one thread on purpose: Linux
+    delivers a worker's parent-death signal (see :func:`_die_with_parent`) when the *thread*
+    that started it ends, so a worker started from a short-lived thread would be killed.
     """
 
     name = "local"
@@ -81,8 +86,9 @@ class LocalBackend(Backend):
         self._ctx = multiprocessing.get_context("spawn")
         self._pools: dict[int, ProcessPoolExecutor] = {}
         self._waiting: deque[tuple[WorkItem, Future[dict[str, Any]]]] = deque()
-        self._busy = False
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._dispatcher: threading.Thread | None = None
 
     @classmethod
     def create(
@@ -106,51 +112,56 @@ class LocalBackend(Backend):
 
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:
         outer: Future[dict[str, Any]] = Future()
-        with self._lock:
-            if self._busy:
-                self._waiting.append((item, outer))
-                return outer
-            self._busy = True
-        self._start(item, outer)
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the local backend is closed")
+            self._waiting.append((item, outer))
+            if self._dispatcher is None:
+                self._dispatcher = threading.Thread(
+                    target=self._dispatch, daemon=True, name="tourney-local-dispatch"
+                )
+                self._dispatcher.start()
+            self._cond.notify()
         return outer
 
-    def _start(self, item: WorkItem, outer: Future[dict[str, Any]]) -> None:
+    def _dispatch(self) -> None:
+        """Start the waiting items one after the other until the backend closes."""
+        while True:
+            with self._cond:
+                while not self._waiting and not self._closed:
+                    self._cond.wait()
+                if not self._waiting:
+                    return
+                item, outer = self._waiting.popleft()
+                if not outer.set_running_or_notify_cancel():
+                    continue
+            self._run(item, outer)
+
+    def _run(self, item: WorkItem, outer: Future[dict[str, Any]]) -> None:
         pool = ProcessPoolExecutor(
             max_workers=1, mp_context=self._ctx, initializer=_die_with_parent
         )
-        self._pools[item.run_id] = pool
-        inner = pool.submit(run_item, item)
-
-        def _done(fut: Future[dict[str, Any]]) -> None:
-            try:
-                outer.set_result(fut.result())
-            except BrokenProcessPool:
-                outer.set_exception(WorkerLost("the benchmark worker process died"))
-            except BaseException as exc:
-                outer.set_exception(exc)
-            finally:
-                pool.shutdown(wait=False)
+        with self._cond:
+            self._pools[item.run_id] = pool
+        try:
+            outer.set_result(pool.submit(run_item, item).result())
+        except BrokenProcessPool:
+            outer.set_exception(WorkerLost("the benchmark worker process died"))
+        except BaseException as exc:
+            outer.set_exception(exc)
+        finally:
+            with self._cond:
                 self._pools.pop(item.run_id, None)
-                self._next()
-
-        inner.add_done_callback(_done)
-
-    def _next(self) -> None:
-        with self._lock:
-            if not self._waiting:
-                self._busy = False
-                return
-            item, outer = self._waiting.popleft()
-        self._start(item, outer)
+            pool.shutdown(wait=False)
 
     def abort(self, run_id: int) -> None:
-        with self._lock:
+        with self._cond:
             for queued in list(self._waiting):
                 if queued[0].run_id == run_id:
                     self._waiting.remove(queued)
                     queued[1].set_exception(WorkerLost("aborted before it started"))
                     return
-        pool = self._pools.get(run_id)
+            pool = self._pools.get(run_id)
         if pool is None:
             return
         # ProcessPoolExecutor has no public kill; its worker processes are in ``_processes``.
@@ -159,13 +170,19 @@ class LocalBackend(Backend):
                 proc.kill()
 
     def cancel(self) -> None:
-        with self._lock:
+        with self._cond:
             waiting, self._waiting = list(self._waiting), deque()
+            running = list(self._pools)
         for _, outer in waiting:
             outer.set_exception(WorkerLost("cancelled before it started"))
-        for run_id in list(self._pools):
+        for run_id in running:
             self.abort(run_id)
 
     def close(self) -> None:
         self.cancel()
-        self._pools.clear()
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            dispatcher = self._dispatcher
+        if dispatcher is not None and dispatcher is not threading.current_thread():
+            dispatcher.join(timeout=30)

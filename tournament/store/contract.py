@@ -94,7 +94,7 @@ class StoreReader(Protocol):
         ...
 
     def rounds(self, status: str | None = None) -> list[RoundRecord]:
-        """Rounds, by name, optionally of one status."""
+        """Rounds, oldest first (ties by name), optionally of one status."""
         ...
 
     def round_run_counts(self, name: str) -> dict[str, int]:

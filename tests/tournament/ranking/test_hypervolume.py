@@ -102,8 +102,8 @@ def test_unbounded_points_and_bad_input() -> None:
 
 
 def test_reference_point_defaults_and_overrides() -> None:
-    objectives = ["latency_p90_ms", "quality"]
-    assert reference_point(objectives) == [REFERENCE["latency_p90_ms"], REFERENCE["quality"]]
-    assert reference_point(objectives, {"quality": 0.9}) == [REFERENCE["latency_p90_ms"], 0.9]
+    objectives = ["latency_p90_ms", "quality_ratio"]
+    assert reference_point(objectives) == [REFERENCE["latency_p90_ms"], REFERENCE["quality_ratio"]]
+    assert reference_point(objectives, {"quality_ratio": 0.9}) == [REFERENCE["latency_p90_ms"], 0.9]
     with pytest.raises(ValueError, match="finite"):
         hypervolume([[1.0]], ["min"], [float("inf")])

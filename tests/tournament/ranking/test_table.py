@@ -143,7 +143,7 @@ def test_directions_and_primaries_come_from_the_tables() -> None:
     assert primary_metric("server", {"server_find_peak": False}) == "latency_p99_ms"
     assert objectives_for("offline")[1:] == (
         "cost_usd_per_million",
-        "energy_j_per_query",
+        "energy_j_per_sample",
         "quality_ratio",
     )
     with pytest.raises(UserError, match="unknown scenario 'batch'"):

@@ -218,10 +218,19 @@ def test_reproduce_agrees_with_itself(flow: dict[str, Any], cli: Cli) -> None:
     figures = report["figures"]
     quality = figures["quality_ratio"]
     assert quality["agrees"] and quality["new"] == original.value("quality_ratio")
-    assert figures["latency_p50_ms"]["agrees"], figures["latency_p50_ms"]
     assert report["environment_warnings"] == []
     assert stored[0].new_result_id is not None
     new = store.result(stored[0].new_result_id)
+    # Timing on a loaded 2-core machine need not reproduce (that is measured by benchmarks, not
+    # asserted); the verdict must be the stated rule applied to the two stored figures.
+    p50 = figures["latency_p50_ms"]
+    assert (p50["old"], p50["new"]) == (
+        original.value("latency_p50_ms"),
+        new.value("latency_p50_ms"),
+    )
+    low, high = original.figure("latency_p50_ms").bounds()
+    relative = abs(p50["new"] - p50["old"]) / p50["old"]
+    assert p50["agrees"] == (low <= p50["new"] <= high or relative <= p50["tolerance"]), p50
     assert new.entry.round_name == "" and new.label == "reproduce"  # outside the round
     assert len(store.results(round_name="flow")) == 2
     assert "latency_p50_ms" in out and f"result {original.result_id}:" in out

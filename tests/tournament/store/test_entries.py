@@ -5,14 +5,11 @@ Every test runs on SQLite and, when ``TOURNEY_TEST_PG_URL`` names a server, on P
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from tournament.errors import StateError, UserError
 from tournament.results import Result
@@ -24,27 +21,16 @@ MakeResult = Callable[..., Result]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+def any_store(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_database: Callable[[], Any]
+) -> Iterator[Store]:
     """A fresh store on SQLite, or on a scratch PostgreSQL database."""
     if request.param == "sqlite":
         with Store(f"sqlite:///{tmp_path / 'tourney.db'}") as store:
             yield store
         return
-    admin_url = os.environ.get("TOURNEY_TEST_PG_URL", "")
-    if not admin_url.startswith("postgresql"):
-        pytest.skip('no PostgreSQL: set TOURNEY_TEST_PG_URL (`eval "$(.ci/postgres.sh start)"`)')
-    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        with Store(url) as store:
-            yield store
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with postgres_database() as url, Store(url) as store:
+        yield store
 
 
 def _measure(store: Store, run_id: int, result: Result) -> int:

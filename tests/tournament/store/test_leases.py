@@ -13,13 +13,11 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from tournament.errors import StateError, UserError
 from tournament.search import lease as search_lease
@@ -28,24 +26,15 @@ from tournament.store.leases import is_stale, owner_id
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_database: Callable[[], Any]
+) -> Iterator[str]:
     """A fresh SQLite file, or a scratch PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tourney.db'}"
         return
-    admin_url = os.environ.get("TOURNEY_TEST_PG_URL", "")
-    if not admin_url.startswith("postgresql"):
-        pytest.skip('no PostgreSQL: set TOURNEY_TEST_PG_URL (`eval "$(.ci/postgres.sh start)"`)')
-    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with postgres_database() as url:
+        yield url
 
 
 def test_names_are_kind_and_key() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -70,10 +69,6 @@ def test_postgresql_sql_is_rendered_without_a_server() -> None:
     assert f"INSERT INTO {VERSION_TABLE} (version_num) VALUES ('0001')" in sql
 
 
-@pytest.mark.skipif(
-    not os.environ.get("TOURNEY_TEST_PG_URL"), reason="set TOURNEY_TEST_PG_URL to a scratch DB"
-)
-def test_postgresql_database_matches_the_models() -> None:
-    url = os.environ["TOURNEY_TEST_PG_URL"]
-    with Store(url) as store:
+def test_postgresql_database_matches_the_models(pg_url: str) -> None:
+    with Store(pg_url) as store:
         assert schema_diff(store.engine) == []

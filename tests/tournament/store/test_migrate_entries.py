@@ -4,13 +4,10 @@ configuration (SQLite here; PostgreSQL when ``TOURNEY_TEST_PG_URL`` names a serv
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from tournament.errors import UserError
 from tournament.store import Store, make_engine
@@ -142,19 +139,6 @@ def test_a_first_schema_database_migrates_without_losing_rows(
     _check_migrated(db_url, make_submission)
 
 
-def test_a_first_schema_database_migrates_on_postgresql(make_submission: Any) -> None:
-    admin_url = os.environ.get("TOURNEY_TEST_PG_URL", "")
-    if not admin_url.startswith("postgresql"):
-        pytest.skip('no PostgreSQL: set TOURNEY_TEST_PG_URL (`eval "$(.ci/postgres.sh start)"`)')
-    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        _first_schema_database(url)
-        _check_migrated(url, make_submission)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+def test_a_first_schema_database_migrates_on_postgresql(make_submission: Any, pg_url: str) -> None:
+    _first_schema_database(pg_url)
+    _check_migrated(pg_url, make_submission)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from tournament.results import IntervalKind, Provenance
 from tournament.store import Store, make_engine
@@ -147,19 +144,6 @@ def test_results_of_the_first_schema_migrate(db_url: str) -> None:
     _check_upgraded(db_url)
 
 
-def test_results_of_the_first_schema_migrate_on_postgresql() -> None:
-    admin_url = os.environ.get("TOURNEY_TEST_PG_URL", "")
-    if not admin_url.startswith("postgresql"):
-        pytest.skip('no PostgreSQL: set TOURNEY_TEST_PG_URL (`eval "$(.ci/postgres.sh start)"`)')
-    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        _old_database(url)
-        _check_upgraded(url)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+def test_results_of_the_first_schema_migrate_on_postgresql(pg_url: str) -> None:
+    _old_database(pg_url)
+    _check_upgraded(pg_url)

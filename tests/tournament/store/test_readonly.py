@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from tournament.errors import NotFoundError, UserError
@@ -201,24 +198,6 @@ def test_default_url_is_the_configured_one(filled: str, monkeypatch: pytest.Monk
     monkeypatch.setenv("TOURNEY_DB_URL", filled)
     with ReadOnlyStore() as reader:
         assert reader.url == filled and len(reader.results()) == 3
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test (dropped after it)."""
-    admin_url = os.environ.get("TOURNEY_TEST_PG_URL", "")
-    if not admin_url.startswith("postgresql"):
-        pytest.skip("no PostgreSQL: set TOURNEY_TEST_PG_URL to a server's admin URL")
-    name = f"tourney_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def test_postgresql_reads_equal_and_writes_fail(
