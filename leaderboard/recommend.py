@@ -1,8 +1,9 @@
 """The Recommend page's answer: ``tourney recommend``'s rule on the cached results, explained.
 
 The choice itself is :func:`tournament.rounds.recommend.recommend` (the same answer as the
-command line): valid results that reach the quality ratio and the p99 budget, one median result
-per configuration, best on the objective, runner-up tied when their 95% CIs overlap. This
+command line): valid results that reach the quality ratio and the p99 budget, one result per
+configuration (the aggregate of its runs, under one set of rules), best on the objective,
+runner-up tied when their 95% CIs overlap. This
 module feeds it the page's cached records (read-only) and writes the sentences that say why
 the winner won.
 """

@@ -178,7 +178,7 @@ def test_record_result_of_another_scenario_writes_nothing(
 
 def _every_figure() -> dict[str, Estimate]:
     """Every metric of the table, values spread over 16 decades, each provenance and interval
-    kind, some without interval."""
+    kind, some without interval, some marked insufficient."""
     provenances, kinds = cycle(Provenance), cycle(IntervalKind)
     figures = {}
     for i, m in enumerate(METRICS):
@@ -191,6 +191,7 @@ def _every_figure() -> dict[str, Estimate]:
             unit=m.unit,
             provenance=next(provenances),
             method=f"método {i} of {m.name} ({'x' * i})",
+            insufficient="" if i % 3 else f"{i} queries; {i * 10} needed",
             **bounds,
         )
     return figures

@@ -41,7 +41,9 @@ def test_cheapest_valid_configuration_and_why(records: Records, results: pd.Data
     pool = results[(results["workload"] == WORKLOAD) & results["valid"]]
     pool = pool[pool["scenario"] == SCENARIO]
     assert answer.best.record.value("cost_usd_per_million") == pool["cost_usd_per_million"].min()
-    assert answer.reasons[0] == "15 stored results of workload digits-cnn, scenario single-stream"
+    assert answer.reasons[0] == (
+        "15 stored results of workload digits-cnn, scenario single-stream, 13 configurations"
+    )
     reasons = why(answer, c)
     assert reasons[0].startswith("It has the lowest cost (USD/M samples) of the 11")
     assert answer.runner_up is not None and _label(answer.runner_up) in reasons[-1]

@@ -110,7 +110,7 @@ def _evidence(candidate: Candidate, name: str) -> str:
         f"p99 {_estimate(record.figure('latency_p99_ms'), metric('latency_p99_ms'))}, "
         f"{quality.label or quality.metric} {quality.value:.4f} "
         f"(reference {quality.reference:.4f}); "
-        f"result #{record.result_id} (median of {candidate.results} of this configuration)"
+        f"result #{record.result_id} (aggregate of {candidate.results} run(s) of it)"
     )
 
 

@@ -36,6 +36,8 @@ TABLE_METRICS = (
 )
 """The metrics the table shows (every metric is in the CSV and the JSON)."""
 ESTIMATED_MARK = "≈"
+INSUFFICIENT_MARK = " (few)"
+"""After a percentile with fewer queries than MLPerf's early-stopping rule asks for."""
 
 
 def _plain(value: Any) -> Any:
@@ -53,6 +55,7 @@ def _figure_json(estimate: Estimate | None) -> dict[str, Any] | None:
         "unit": estimate.unit,
         "provenance": estimate.provenance.value,
         "method": estimate.method,
+        "insufficient": estimate.insufficient or None,
     }
 
 
@@ -62,6 +65,7 @@ def record_json(record: ResultRecord) -> dict[str, Any]:
     row = flat_row(record)
     result = record.result
     data: dict[str, Any] = {k: _plain(row[k]) for k in IDENTITY_COLUMNS}
+    data["result_ids"] = list(record.result_ids) or [record.result_id]
     data["invalid_reasons"] = result.invalid_reasons()
     data["shared_with"] = [other.label for other in record.shared_with]
     data["rules"] = dict(result.rules)
@@ -77,6 +81,8 @@ def _figure_cell(estimate: Estimate | None, name: str) -> Text:
         return Text(m.format(None), style="dim")
     mark = ESTIMATED_MARK if estimate.provenance is Provenance.ESTIMATED else ""
     text = Text(mark + m.format(estimate.value))
+    if estimate.insufficient:
+        text.append(INSUFFICIENT_MARK, style="yellow")
     if estimate.has_interval:
         low, high = estimate.bounds()
         text.append(f"\n[{m.format(low)}, {m.format(high)}]", style="dim")
@@ -88,7 +94,9 @@ def _entry_cell(row: dict[str, Any]) -> Text:
     if row.get("shared_with"):
         text.append(f" (shared with {row['shared_with']})", style="dim")
     text.append(f"\n{row['configuration']}")
+    runs = row.get("runs", 1)
     text.append(f"\n{row['scenario']}", style="cyan")
+    text.append(f" · {runs} run{'s' if runs != 1 else ''}", style="cyan" if runs > 1 else "yellow")
     return text
 
 
@@ -131,9 +139,11 @@ def results_table(records: Sequence[ResultRecord], *, title: str = "") -> Table:
 
 def _caption(records: Sequence[ResultRecord]) -> str:
     lines = [
-        f"[low, high]: 95 % interval; {ESTIMATED_MARK}: estimated, not measured "
-        "(--format json gives the method); —: unknown; quality: the workload's metric and its "
-        "fp32 reference"
+        "[low, high]: 95 % interval, over runs for a result of 2 or more runs, within its one "
+        f"run otherwise (--format json: `interval`); {ESTIMATED_MARK}: estimated, not measured "
+        f"(--format json gives the method); {INSUFFICIENT_MARK}: too few queries for this "
+        "percentile (MLPerf early stopping); —: unknown; quality: the workload's metric and "
+        "its fp32 reference"
     ]
     lines += [
         f"#{r.result_id} invalid: {'; '.join(r.result.invalid_reasons())}"
@@ -165,23 +175,27 @@ def results_cmd(
         "--prices",
         help="Price table YAML: recompute costs from stored figures without re-measuring.",
     ),
+    each_run: bool = typer.Option(
+        False, "--each-run", help="One row per run instead of per result (runs aggregated)."
+    ),
 ) -> None:
     """Show stored results: latencies and throughput with 95% intervals, quality, validity,
-    energy and cost (every figure with --format csv or json)."""
+    energy and cost (every figure with --format csv or json). A result aggregates its runs."""
     from tournament.store import Store
+    from tournament.store.aggregates import aggregated
 
     if fmt not in {"table", "csv", "json"}:
         fail([f"format: expected table, csv or json, got {fmt!r}."])
     store = Store()
     records = store.results(
-        workload=workload,
-        scenario=scenario,
-        machine=machine,
-        round_name=round_name,
-        valid=True if valid_only else None,
+        workload=workload, scenario=scenario, machine=machine, round_name=round_name
     )
     if prices is not None:
         records = reprice(store, records, prices)
+    if not each_run:
+        records = aggregated(records)
+    if valid_only:
+        records = [r for r in records if r.valid]
     if fmt == "json":
         json.dump([record_json(r) for r in records], sys.stdout, indent=2)
         sys.stdout.write("\n")

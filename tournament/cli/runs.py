@@ -39,6 +39,9 @@ def run_cmd(
     rules_file: Path | None = typer.Option(None, "--rules", help="Rules YAML/JSON file."),
     min_duration_s: float | None = typer.Option(None, "--min-duration", help="Seconds."),
     min_queries: int | None = typer.Option(None, "--min-queries"),
+    runs: int | None = typer.Option(
+        None, "--runs", help="Independent runs per result (default 3; --quick: 1)."
+    ),
     target_qps: float | None = typer.Option(None, "--target-qps", help="Server scenario QPS."),
     latency_bound_ms: float | None = typer.Option(
         None, "--latency-bound-ms", help="Server p99 bound."
@@ -83,6 +86,7 @@ def run_cmd(
         {
             "min_duration_s": min_duration_s,
             "min_queries": min_queries,
+            "runs": runs,
             "server_target_qps": target_qps,
             "server_latency_bound_ms": latency_bound_ms,
             "server_find_peak": find_peak or None,

@@ -43,6 +43,15 @@ class Rules(BaseModel):
     server_find_peak: bool = Field(
         default=False, description="Search the highest QPS whose p99 meets the bound first."
     )
+    runs: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description=(
+            "Independent runs (a fresh worker process each, interleaved with the other entries) "
+            "that make one result; its intervals cover run-to-run variance from 2 runs on."
+        ),
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     bootstrap_resamples: int = Field(default=1000, ge=100, le=100_000)
     timeout_s: float = Field(default=1800.0, gt=0, le=86_400)
@@ -59,12 +68,14 @@ class Rules(BaseModel):
 
     @classmethod
     def quick(cls) -> Rules:
-        """Short rules for tests and smoke runs (not comparable with full runs)."""
+        """Short rules for tests and smoke runs (not comparable with full runs): one run, so
+        its intervals are within-run only."""
         return cls(
+            runs=1,
             warmup_queries=3,
             warmup_s=0.0,
             min_duration_s=0.2,
-            min_queries=32,
+            min_queries=64,
             max_duration_s=10.0,
             bootstrap_resamples=200,
         )

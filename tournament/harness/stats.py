@@ -19,6 +19,8 @@ Method (documented in one place):
   ``n x resamples`` exceeds :data:`RESAMPLE_BUDGET`, each replicate draws ``m < n`` values and
   its deviation from the point estimate is scaled by ``sqrt(m / n)`` (rescaled m-out-of-n
   bootstrap: the same variance as the full bootstrap of the mean).
+* **Early stopping**: a percentile with fewer queries than MLPerf's rule asks for (64 for
+  p90, 662 for p99: :mod:`tournament.harness.early_stopping`) is marked insufficient.
 * **Throughput** is ``samples / duration``. Closed-loop scenarios (single-stream, offline):
   the CI bootstraps the ratio ``sum(samples) / sum(latencies)`` over queries and applies its
   relative spread to the measured throughput (it reflects the variability of service
@@ -37,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tournament.harness.base import QueryLog
+from tournament.harness.early_stopping import insufficiency
 from tournament.results.estimate import Estimate, IntervalKind
 
 if TYPE_CHECKING:
@@ -151,7 +154,8 @@ def latency_estimates(latencies_ns: ArrayLike, *, resamples: int, seed: int) -> 
     out: dict[str, Estimate] = {}
     for q in LATENCY_PERCENTILES:
         reps = percentile_replicates(ms, q, resamples=resamples, seed=seed, presorted=True)
-        out[f"p{q:g}"] = interval(float(np.percentile(ms, q)), reps, "ms")
+        found = interval(float(np.percentile(ms, q)), reps, "ms")
+        out[f"p{q:g}"] = found.with_(insufficient=insufficiency(ms.size, q))
     out["mean"] = bootstrap_mean(ms, resamples=resamples, seed=seed)
     return out
 

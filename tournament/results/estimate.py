@@ -48,6 +48,10 @@ class Estimate:
     provenance: Provenance = Provenance.MEASURED
     method: str = ""
     interval: IntervalKind | None = None
+    insufficient: str = ""
+    """Why the figure does not have the evidence it needs (e.g. too few queries for a p99
+    under MLPerf's early-stopping rule), or ``""``. Shown with the figure; an insufficient
+    primary metric makes a result not count."""
 
     def __post_init__(self) -> None:
         if (self.ci_low is None) != (self.ci_high is None):
@@ -86,6 +90,7 @@ class Estimate:
             "provenance": self.provenance.value,
             "method": self.method,
             "interval": self.interval.value if self.interval else None,
+            "insufficient": self.insufficient,
         }
 
     @classmethod
@@ -100,6 +105,7 @@ class Estimate:
             provenance=Provenance(data.get("provenance", Provenance.MEASURED.value)),
             method=str(data.get("method", "")),
             interval=IntervalKind(interval) if interval else None,
+            insufficient=str(data.get("insufficient") or ""),
         )
 
 

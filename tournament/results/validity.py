@@ -2,8 +2,9 @@
 
 A result is valid when its run met the minimum rules (duration and query count), its quality
 keeps the accuracy target (:func:`~tournament.results.quality.gate`), and its scenario's own
-rule holds (for the server scenario: the p99 latency bound). A round may apply a different
-accuracy class (``target_ratio``); everything else is the result's own.
+rule holds (for the server scenario: the p99 latency bound), and its primary metric has the
+evidence it needs (MLPerf's early-stopping query count for a percentile). A round may apply a
+different accuracy class (``target_ratio``); everything else is the result's own.
 """
 
 from __future__ import annotations
@@ -43,4 +44,9 @@ def _scenario_reasons(result: Result) -> list[str]:
         scenario = harness.get(result.scenario)
     except (KeyError, LookupError, UserError):
         return [f"scenario {result.scenario!r} is not registered here: its rule is unchecked"]
-    return scenario.invalid_reasons(result)
+    reasons = scenario.invalid_reasons(result)
+    primary = scenario.primary_metric(result.rules)
+    figure = result.figure(primary)
+    if figure is not None and figure.insufficient:
+        reasons.append(f"{primary} is insufficient: {figure.insufficient}")
+    return reasons

@@ -4,20 +4,24 @@ Candidates are stored results of the workload (optionally one scenario and machi
 valid (:attr:`~tournament.results.Result.valid`: minimum rules, accuracy gate, the scenario's
 own rule), whose quality is at least ``min_quality_ratio`` x the fp32 reference (in the
 metric's direction: :attr:`~tournament.results.Quality.ratio`), whose p99 latency (point
-estimate) is at most ``max_p99_ms``, and that have the objective's figure. A configuration
-measured several times (same config hash, scenario and machine) is represented by its median
-result on the objective. The best is the candidate with the best objective value; the
+estimate) is at most ``max_p99_ms``, and that have the objective's figure. Results are
+aggregates of their runs (:mod:`tournament.store.aggregates`); a configuration measured in
+several rounds under the same rules is one candidate (all its runs aggregated). Results
+measured under different rules (quick against full) are never compared: the candidates are
+those of the rules most candidates were measured under, and the others are counted in the
+reasons. The best is the candidate with the best objective value; the
 runner-up is the best other configuration, and the two are *tied* when their 95 % intervals
 on the objective overlap.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tournament.errors import UserError
+from tournament.hashing import sha256_of
 from tournament.ranking.table import finite_figure
 from tournament.results import metric
 from tournament.store.contract import StoreReader
@@ -35,7 +39,7 @@ configurations of different batch sizes compare)."""
 
 @dataclass(frozen=True)
 class Candidate:
-    """A configuration's representative result and how many results it had."""
+    """A configuration's result (the aggregate of its runs) and how many runs it had."""
 
     record: ResultRecord
     results: int = 1
@@ -100,13 +104,23 @@ def recommend_among(
     _check(objective)
     name = OBJECTIVES[objective]
     answer = Recommendation(objective, name, None)
+    from tournament.store.aggregates import aggregated
+
     records = list(records)
-    answer.reasons.append(f"{len(records)} stored results of {_where(workload, scenario, machine)}")
+    results, elsewhere = _results(records)
+    answer.reasons.append(
+        f"{len(aggregated(records))} stored results of {_where(workload, scenario, machine)}, "
+        f"{len(results) + elsewhere} configurations"
+    )
+    if elsewhere:
+        answer.reasons.append(
+            f"{elsewhere} more measured under other rules are not compared with them"
+        )
     for label, keep in _constraints(name, max_p99_ms, min_quality_ratio):
-        records = [r for r in records if keep(r)]
+        results = [c for c in results if keep(c.record)]
         if label:
-            answer.reasons.append(f"{len(records)} of them {label}")
-    candidates = _candidates(records, name)
+            answer.reasons.append(f"{len(results)} of them {label}")
+    candidates = _best_first(results, name)
     answer.candidates = len(candidates)
     if candidates:
         answer.best = best = candidates[0]
@@ -154,14 +168,25 @@ def _at_most(value: float | None, bound: float) -> bool:
     return value is not None and value <= bound
 
 
-def _candidates(records: list[ResultRecord], name: str) -> list[Candidate]:
-    """One median result per (config, scenario, machine), best first."""
-    from tournament.rounds.standings import representative
+def _results(records: list[ResultRecord]) -> tuple[list[Candidate], int]:
+    """One aggregate of the runs per (config, scenario, machine, rules but the seed), for the
+    rules most configurations were measured under; and how many were left for other rules."""
+    from tournament.store.aggregates import combine
 
-    groups: dict[tuple[str, str, str], list[ResultRecord]] = defaultdict(list)
+    def rules_of(record: ResultRecord) -> str:
+        return sha256_of({k: v for k, v in record.result.rules.items() if k != "seed"})
+
+    groups: dict[tuple[str, str, str, str], list[ResultRecord]] = defaultdict(list)
     for record in records:
-        groups[(record.entry.config_hash, record.scenario, record.entry.machine)].append(record)
-    candidates = [Candidate(representative(g, name), len(g)) for g in groups.values()]
+        key = (record.entry.config_hash, record.scenario, record.entry.machine, rules_of(record))
+        groups[key].append(record)
+    by_rules = Counter(key[3] for key in groups)
+    chosen = by_rules.most_common(1)[0][0] if by_rules else ""
+    kept = [Candidate(combine(g), len(g)) for key, g in groups.items() if key[3] == chosen]
+    return kept, len(groups) - len(kept)
+
+
+def _best_first(candidates: list[Candidate], name: str) -> list[Candidate]:
     sign = -1.0 if metric(name).higher_is_better else 1.0
 
     def key(candidate: Candidate) -> tuple[float, int]:

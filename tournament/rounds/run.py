@@ -91,7 +91,11 @@ def run_locked(
     summary.queued = sum(
         len(
             store.queue_runs(
-                scenario, rules, round_name=name, repeats=spec.repeats, requeue_failed=retry_failed
+                scenario,
+                rules,
+                round_name=name,
+                repeats=max(spec.repeats, int(rules.get("runs", 1))),
+                requeue_failed=retry_failed,
             )
         )
         for scenario, rules in spec.plan()

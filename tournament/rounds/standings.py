@@ -7,11 +7,12 @@ How (documented in ``docs/rounds.md``):
 * Prices: when the spec has a price table, the cost figures of the results on the machines it
   lists are recomputed (:meth:`~tournament.cost.prices.PriceTable.pricing` and
   :func:`tournament.cost.priced`); stored results keep the figures they were measured with.
-* One row per entry: an entry with several results in a scenario (seeds x repeats) is
-  represented by its median result on the primary metric (for an even count, the worse of
-  the two middle ones; a result without the figure counts as the worst). Entries of several
-  teams with one configuration share its measurements: they are ranked as one, each listed
-  with the same rank, tied, naming the others in ``shared_with``.
+* One row per entry: the runs of an entry in a scenario (seeds x runs, each a fresh worker
+  process, interleaved with the other entries) are aggregated into one result
+  (:mod:`tournament.results.aggregate`: the mean of the runs with a 95 % t interval over
+  runs), so ties and Pareto membership use intervals that cover run-to-run variance. Entries
+  of several teams with one configuration share its measurements: they are ranked as one,
+  each listed with the same rank, tied, naming the others in ``shared_with``.
 * Validity in a class: :meth:`~tournament.results.Result.invalid_reasons` at the class's
   target ratio (minimum rules, accuracy gate, the scenario's own rule). Invalid rows are
   listed with the reasons, unranked.
@@ -23,7 +24,6 @@ How (documented in ``docs/rounds.md``):
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -33,9 +33,10 @@ from tournament.cost import priced
 from tournament.cost.prices import PriceTable
 from tournament.ranking import Ranked, direction, hypervolume, rank_results, reference_point
 from tournament.ranking.objectives import objectives_for, primary_metric
-from tournament.ranking.table import complete_objectives, finite_figure, objective_points
-from tournament.results import METRICS, metric
+from tournament.ranking.table import complete_objectives, objective_points
+from tournament.results import METRICS
 from tournament.rounds.spec import RoundSpec
+from tournament.store.aggregates import combine
 from tournament.store.contract import StoreReader
 from tournament.store.records import Entry, EntryRef, ResultRecord, RunRecord
 from tournament.store.types import utcnow
@@ -85,18 +86,10 @@ def repriced(
 
 
 def representative(records: Sequence[ResultRecord], primary: str) -> ResultRecord:
-    """The median result of one entry on ``primary`` (the worse middle one for even counts;
-    results without the figure count as the worst)."""
-    higher = metric(primary).higher_is_better
-
-    def badness(record: ResultRecord) -> tuple[float, int]:
-        found = finite_figure(record, primary)
-        if found is None:
-            return math.inf, record.result_id
-        return (-found.value if higher else found.value), record.result_id
-
-    ordered = sorted(records, key=badness)
-    return ordered[len(ordered) // 2]
+    """One entry's results in a scenario (seeds x runs) as one: their aggregate
+    (:func:`tournament.store.aggregates.combine`, intervals over runs), shown under the oldest
+    run's result id."""
+    return combine(records)
 
 
 def compute_ranking(
@@ -134,7 +127,7 @@ def compute_ranking(
         "computed_at": utcnow().isoformat(),
         "method": {
             "tie_rule": TIE_RULE,
-            "representative": "median result per entry",
+            "representative": "aggregate of the entry's runs (mean, t interval over runs)",
             "prices": "round price table" if spec.prices else "as measured",
         },
         "hypervolume": frontiers,

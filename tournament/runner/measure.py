@@ -186,7 +186,23 @@ def _resource_figures(artifact_bytes: int, flops: float, summary: Summary) -> di
 
 
 def _machine(spec: dict[str, Any] | None) -> Any:
-    """The registered ``spec`` as a machine, or the local machine detected."""
+    """The registered ``spec`` as a machine, or the local machine detected.
+
+    Raises:
+        UserError: the registered CPU model is not this host's (the run would be stored as
+            measured on a machine it did not run on).
+    """
+    from tournament.errors import UserError
+    from tournament.fingerprint import cpu_info
     from tournament.machines import source
 
-    return source().parse(spec, "machine") if spec else source().detect()
+    if not spec:
+        return source().detect()
+    machine = source().parse(spec, "machine")
+    host = cpu_info()["cpu_model"]
+    if machine.cpu_model and host != "unknown" and machine.cpu_model != host:
+        raise UserError(
+            f"machine {machine.id!r} is registered with cpu_model {machine.cpu_model!r}, but "
+            f"this host has {host!r}: register it again on the host it runs on."
+        )
+    return machine

@@ -75,7 +75,8 @@ def execute(
         store.requeue_running()
     else:
         store.requeue_round_running(round_name)
-    store.queue_runs(scenario, rules, round_name=round_name)
+    runs = int(rules.get("runs", 1))
+    store.queue_runs(scenario, rules, round_name=round_name, repeats=runs)
     tasks = store.pending_runs(round_name=round_name)
     if not tasks:
         console.print("nothing to run: every submission already has a result for these rules")

@@ -58,6 +58,7 @@ def result_columns(result: Result) -> dict[str, Any]:
             "provenance": est.provenance.value,
             "method": est.method,
             "interval": est.interval.value if est.interval else None,
+            "insufficient": est.insufficient,
         }
     q = result.quality
     columns.update(
@@ -150,4 +151,5 @@ def _estimate(
         provenance=Provenance(source["provenance"]),
         method=str(source.get("method") or ""),
         interval=IntervalKind(interval) if interval and both else None,
+        insufficient=str(source.get("insufficient") or ""),
     )

@@ -254,6 +254,14 @@ class ResultRecord:
     document: Mapping[str, Any] | None = None
     reproductions: tuple[Reproduction, ...] = ()
     shared_with: tuple[EntryRef, ...] = field(default=())
+    result_ids: tuple[int, ...] = ()
+    """The stored per-run results this record aggregates (:mod:`tournament.store.aggregates`);
+    empty for a record of one stored result."""
+
+    @property
+    def runs(self) -> int:
+        """How many runs the record's result aggregates."""
+        return len(self.result_ids) or 1
 
     @property
     def scenario(self) -> str:
@@ -293,6 +301,7 @@ IDENTITY_COLUMNS: tuple[str, ...] = (
     "study_name",
     "trial_number",
     "repeat",
+    "runs",
     "label",
     "created_at",
     "scenario",
@@ -346,6 +355,7 @@ def flat_row(record: ResultRecord) -> dict[str, Any]:
         "study_name": e.study_name,
         "trial_number": e.trial_number,
         "repeat": record.repeat,
+        "runs": record.runs,
         "label": record.label,
         "created_at": record.created_at,
         "scenario": r.scenario,

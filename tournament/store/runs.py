@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 from sqlalchemy import select, update
@@ -138,37 +139,39 @@ class RunsPart(RunsReads, StoreBase):
             targets = _targets(session, submission_ids, round_name)
             existing = _existing_runs(session, scenario, rules_sha)
             queued: list[RunRow] = []
-            for submission_id, configuration in targets:
-                for repeat in range(repeats):
-                    run = existing.get((*configuration, repeat))
-                    if run is None:
-                        run = RunRow(
-                            submission_id=submission_id,
-                            round_name=configuration[0],
-                            config_hash=configuration[1],
-                            scenario=scenario,
-                            rules=rules,
-                            rules_sha256=rules_sha,
-                            repeat=repeat,
-                            label=label,
-                        )
-                        session.add(run)
-                        existing[(*configuration, repeat)] = run
-                    elif requeue_failed and run.status in _ENDED:
-                        _back_to_queue(run)
-                    else:
-                        continue
-                    queued.append(run)
+            # Interleaved: repeat 0 of every target, then repeat 1 of every target... so slow
+            # drift of the machine hits every entry alike (A B C A B C, not A A B B C C).
+            for repeat, (submission_id, configuration) in product(range(repeats), targets):
+                run = existing.get((*configuration, repeat))
+                if run is None:
+                    run = RunRow(
+                        submission_id=submission_id,
+                        round_name=configuration[0],
+                        config_hash=configuration[1],
+                        scenario=scenario,
+                        rules=rules,
+                        rules_sha256=rules_sha,
+                        repeat=repeat,
+                        label=label,
+                    )
+                    session.add(run)
+                    existing[(*configuration, repeat)] = run
+                elif requeue_failed and run.status in _ENDED:
+                    _back_to_queue(run)
+                else:
+                    continue
+                queued.append(run)
             session.flush()
             return sorted(run.id for run in queued)
 
     def pending_runs(self, round_name: str | None = None) -> list[RunTask]:
-        """Queued runs (of one round if given), oldest first, with what a worker needs."""
+        """Queued runs (of one round if given), interleaved: by repeat, then oldest first,
+        with what a worker needs."""
         query = (
             select(RunRow, SubmissionRow)
             .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
             .where(RunRow.status == RunStatus.QUEUED.value)
-            .order_by(RunRow.id)
+            .order_by(RunRow.repeat, RunRow.id)
         )
         if round_name is not None:
             query = query.where(SubmissionRow.round_name == round_name)

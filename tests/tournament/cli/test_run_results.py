@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ KEYS = {
     "pricing",
     "figures",
 }
-FIGURE_KEYS = {"value", "low", "high", "interval", "unit", "provenance", "method"}
+FIGURE_KEYS = {"value", "low", "high", "interval", "unit", "provenance", "method", "insufficient"}
 
 EXAMPLES = Path(__file__).parents[3] / "submissions" / "examples"
 
@@ -126,3 +127,28 @@ def test_results_with_a_price_table_recompute_cost(measured: Any, tmp_path: Path
     assert [r["figures"]["cost_usd_per_million"] for r in unlisted] == [
         r["figures"]["cost_usd_per_million"] for r in stored
     ]
+
+
+def test_a_result_is_the_aggregate_of_its_interleaved_runs(tourney: Any) -> None:
+    """``--runs 3``: three runs per entry in fresh workers, interleaved across entries, shown as
+    one result each with intervals over runs (``--each-run``: the runs themselves)."""
+    tourney(
+        "submit", str(EXAMPLES / "digits-ort-fp32.yaml"), str(EXAMPLES / "digits-torch-fp32.yaml")
+    )
+    tourney("run", "--backend", "local", "--quick", "--runs", "3")
+    each = json.loads(tourney("results", "--format", "json", "--each-run").stdout)
+    assert len(each) == 6 and {row["runs"] for row in each} == {1}
+    names = [row["name"] for row in sorted(each, key=lambda row: row["result_id"])]
+    assert all(a != b for a, b in itertools.pairwise(names)), names  # A B A B A B
+    rows = json.loads(tourney("results", "--format", "json").stdout)
+    assert len(rows) == 2 and {row["runs"] for row in rows} == {3}
+    for row in rows:
+        assert len(row["result_ids"]) == 3
+        p50 = row["figures"]["latency_p50_ms"]
+        assert p50["interval"] == "between-runs" and "mean of 3 runs" in p50["method"]
+        runs = [r for r in each if r["result_id"] in row["result_ids"]]
+        values = [r["figures"]["latency_p50_ms"]["value"] for r in runs]
+        assert p50["value"] == pytest.approx(sum(values) / 3)
+        assert p50["low"] <= min(values) or p50["high"] >= max(values)
+    table = tourney("results", env={"COLUMNS": "120"}).stdout
+    assert "3 runs" in table and "over runs" in table

@@ -19,10 +19,12 @@ QUICK = {
     "max_duration_s": 5.0,
     "bootstrap_resamples": 200,
     "timeout_s": 120.0,
+    "runs": 1,
 }
 STANDALONE = (
-    "import typer; from tournament.cli.rounds import register; "
-    "app = typer.Typer(pretty_exceptions_enable=False); register(app); app()"
+    "import typer; from tournament.cli import evidence, rounds; "
+    "app = typer.Typer(pretty_exceptions_enable=False); rounds.register(app); "
+    "evidence.register(app); app()"
 )
 """``python -c STANDALONE round run ...``: the round CLI in a subprocess of its own."""
 
@@ -60,10 +62,12 @@ class Cli:
     """The round commands on a local typer app (the lead wires them into ``tourney``)."""
 
     def __init__(self) -> None:
+        from tournament.cli import evidence
         from tournament.cli.rounds import register
 
         self.app = typer.Typer(pretty_exceptions_enable=False)
         register(self.app)
+        evidence.register(self.app)
         self.runner = CliRunner()
 
     def __call__(self, *args: str, code: int | None = 0) -> Result:

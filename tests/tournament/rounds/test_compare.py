@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from scipy.stats import kendalltau
 
-from tournament.results import Estimate
+from tournament.results import Estimate, IntervalKind
 from tournament.rounds.replay import _tau_b, compare_rankings, kendall_tau
 from tournament.rounds.reproduce import TOLERANCES, compare, compare_figure, environment_warnings
 
@@ -20,8 +20,9 @@ def test_figures_agree_within_ci_or_tolerance() -> None:
     def p50(value: float) -> Estimate:
         return Estimate(value, unit="ms")
 
-    assert compare_figure("latency_p50_ms", P50, p50(1.04))["how"] == "within the old 95 % CI"
-    assert compare_figure("latency_p50_ms", P50, p50(1.2))["how"] == "within 25%"
+    single = "within the old 95 % CI (single run)"
+    assert compare_figure("latency_p50_ms", P50, p50(1.04))["how"] == single
+    assert compare_figure("latency_p50_ms", P50, p50(1.2))["how"] == "within 25% (single run)"
     slow = compare_figure("latency_p50_ms", P50, p50(1.5))
     assert not slow["agrees"] and slow["how"] == "differs by 50.0%"
     assert slow["old_ci"] == [0.95, 1.05] and (slow["old"], slow["new"]) == (1.0, 1.5)
@@ -30,6 +31,21 @@ def test_figures_agree_within_ci_or_tolerance() -> None:
     assert not compare_figure("quality_ratio", QUALITY, Estimate(0.9799 / 0.984))["agrees"]
     unmetered = compare_figure("energy_j_per_query", None, Estimate(1.0))
     assert unmetered["agrees"] is None and unmetered["how"] == "not measured on both"
+
+
+def test_results_of_several_runs_agree_when_their_intervals_over_runs_overlap() -> None:
+    """No tolerance between results of 2+ runs: their intervals cover run-to-run variance."""
+
+    def over_runs(low: float, high: float) -> Estimate:
+        return Estimate((low + high) / 2, low, high, unit="ms", interval=IntervalKind.BETWEEN_RUNS)
+
+    agree = compare_figure("latency_p50_ms", over_runs(0.9, 1.3), over_runs(1.25, 1.6))
+    assert agree["agrees"] and agree["how"] == "95 % intervals over runs overlap"
+    assert agree["new_ci"] == [1.25, 1.6]
+    apart = compare_figure("latency_p50_ms", over_runs(0.9, 1.0), over_runs(1.05, 1.15))
+    assert not apart["agrees"] and apart["how"].startswith("intervals over runs apart")
+    # 11 % apart would pass the single-run 25 % tolerance: the rule for 2+ runs is the intervals
+    assert apart["relative_difference"] < apart["tolerance"]
 
 
 def test_compare_reads_the_records(make_result: Any, make_record: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tournament.results import Estimate, Quality, Result
+from tournament.results import Estimate, IntervalKind, Quality, Result
 from tournament.rounds import create_round, open_round, parse_round_spec
 from tournament.rounds.standings import compute_ranking, representative
 from tournament.store import Store
@@ -95,12 +95,13 @@ def test_round_prices_recompute_costs(store: Store, make_result: Make) -> None:
     assert ranking["method"]["prices"] == "round price table"
 
 
-def test_representative_is_the_median_or_worse_middle(store: Store, make_result: Make) -> None:
+def test_an_entry_is_ranked_on_the_aggregate_of_its_runs(store: Store, make_result: Make) -> None:
     p90s = [3.0, 1.0, 2.0, 4.0]
     results = [make_result(quality=quality(0.99), figures={"latency_p90_ms": v}) for v in p90s]
     ranking = play(store, {"digits-torch-fp32": results, "digits-ort-fp32": []})
     (e,) = [x for x in entries(ranking, "99").values()]
-    assert (e["latency_p90_ms"], e["value"], e["results"]) == (3.0, 3.0, 4)
+    assert (e["latency_p90_ms"], e["value"], e["results"]) == (2.5, 2.5, 4)  # the mean of 4
+    assert "aggregate" in ranking["method"]["representative"]
     (group,) = [g for g in ranking["groups"] if g["accuracy_class"] == "99"]
     assert group["missing"] == [
         {
@@ -112,17 +113,23 @@ def test_representative_is_the_median_or_worse_middle(store: Store, make_result:
     ]
 
 
-def test_representative_unknown_figures_count_as_worst(
+def test_a_figure_some_run_lacks_is_unknown_for_the_entry(
     make_result: Make, make_record: Make
 ) -> None:
+    def tps(v: float) -> Estimate:
+        return Estimate(v, v * 0.99, v * 1.01, unit="samples/s")
+
     tput = [10.0, 30.0, 20.0]
     records = [
-        make_record(make_result(figures={"throughput_sps": v}), i) for i, v in enumerate(tput)
+        make_record(make_result(figures={"throughput_sps": tps(v)}), i, config_hash="c" * 64)
+        for i, v in enumerate(tput)
     ]
-    assert representative(records, "throughput_sps").value("throughput_sps") == 20.0
-    unknown = make_record(make_result(figures={"throughput_sps": None}), 9)
-    chosen = representative([*records[:2], unknown], "throughput_sps")
-    assert chosen.value("throughput_sps") == 10.0  # [30, 10, unknown]: the middle is 10
+    merged = representative(records, "throughput_sps")
+    assert merged.value("throughput_sps") == 20.0 and merged.result_ids == (0, 1, 2)
+    figure = merged.figure("throughput_sps")
+    assert figure is not None and figure.interval is IntervalKind.BETWEEN_RUNS
+    unknown = make_record(make_result(figures={"throughput_sps": None}), 9, config_hash="c" * 64)
+    assert representative([*records[:2], unknown], "throughput_sps").value("throughput_sps") is None
 
 
 def test_hypervolume_over_quality_ratio(store: Store, make_result: Make) -> None:

@@ -55,6 +55,14 @@ def test_single_stream_measures_everything() -> None:
     assert {"torch", "onnxruntime"} <= set(env["packages"])
     assert env["workload"]["model_sha256"]
     assert set(r.extra["phases_s"]) == {"prepare_s", "timed_s", "accuracy_s"}
+    # What changes kernels and threads: the runtimes' build and ISA dispatch, imported
+    # distributions, the CPU's identity, threading variables and the load.
+    builds = env["runtime_builds"]
+    assert builds["onnxruntime"]["providers"] and "CPUExecutionProvider" in str(builds)
+    assert builds["torch"]["cpu_capability"] and "PyTorch built with" in builds["torch"]["config"]
+    assert {"numpy", "onnxruntime"} <= set(env["imported_packages"])
+    assert isinstance(env["thread_env"], dict) and len(env["load_average"]) == 3
+    assert {"vendor_id", "cpu_family", "model", "stepping"} <= set(env["cpu_id"])
 
 
 def test_offline_counts_samples_in_batches() -> None:
@@ -74,3 +82,21 @@ def test_server_find_peak_runs_at_the_peak() -> None:
 def test_a_raising_runtime_error_propagates() -> None:
     with pytest.raises(Exception, match="variant"):
         measure({**DOC, "variant": "nope"}, "single-stream", RULES)
+
+
+def test_thread_variables_are_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tournament.fingerprint import environment
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    monkeypatch.setenv("MKL_DYNAMIC", "FALSE")
+    env = environment()
+    assert {"OMP_NUM_THREADS": "3", "MKL_DYNAMIC": "FALSE"}.items() <= env["thread_env"].items()
+
+
+def test_a_registered_spec_of_another_cpu_is_refused_before_anything_runs() -> None:
+    from tournament.errors import UserError
+    from tournament.machines import source
+
+    spec = source().detect().to_dict() | {"id": "cpu-a", "cpu_model": "Imaginary CPU 9000"}
+    with pytest.raises(UserError, match="registered with cpu_model 'Imaginary CPU 9000'"):
+        measure(DOC, "single-stream", RULES, spec)
