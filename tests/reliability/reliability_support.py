@@ -26,6 +26,8 @@ QUICK: dict[str, Any] = {
     "max_duration_s": 5.0,
     "bootstrap_resamples": 200,
     "timeout_s": 120.0,
+    "runs": 1,
+    "max_foreign_cpu_share": 1.0,  # measured, not judged: the suite may run beside other work
 }
 """Short rules: a faulty-tiny run measures for a fraction of a second."""
 

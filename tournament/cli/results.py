@@ -66,6 +66,7 @@ def record_json(record: ResultRecord) -> dict[str, Any]:
     result = record.result
     data: dict[str, Any] = {k: _plain(row[k]) for k in IDENTITY_COLUMNS}
     data["result_ids"] = list(record.result_ids) or [record.result_id]
+    data["contention"] = result.extra.get("contention")
     data["invalid_reasons"] = result.invalid_reasons()
     data["shared_with"] = [other.label for other in record.shared_with]
     data["rules"] = dict(result.rules)
@@ -97,6 +98,9 @@ def _entry_cell(row: dict[str, Any]) -> Text:
     runs = row.get("runs", 1)
     text.append(f"\n{row['scenario']}", style="cyan")
     text.append(f" · {runs} run{'s' if runs != 1 else ''}", style="cyan" if runs > 1 else "yellow")
+    share = (row.get("contention") or {}).get("foreign_cpu_share")
+    if share is not None:
+        text.append(f" · others {share:.0%} CPU", style="dim")
     return text
 
 
@@ -127,6 +131,7 @@ def results_table(records: Sequence[ResultRecord], *, title: str = "") -> Table:
         table.add_column(metric(name).label, overflow="fold", justify="right", max_width=11)
     for record in records:
         row = flat_row(record)
+        row["contention"] = record.result.extra.get("contention") or {}
         table.add_row(
             str(row["result_id"]),
             _entry_cell(row),

@@ -52,6 +52,15 @@ class Rules(BaseModel):
             "that make one result; its intervals cover run-to-run variance from 2 runs on."
         ),
     )
+    max_foreign_cpu_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Most of the run's CPUs' capacity other processes (and steal) may use during the "
+            "timed window; a run above it is contended and does not count."
+        ),
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     bootstrap_resamples: int = Field(default=1000, ge=100, le=100_000)
     timeout_s: float = Field(default=1800.0, gt=0, le=86_400)
@@ -69,9 +78,10 @@ class Rules(BaseModel):
     @classmethod
     def quick(cls) -> Rules:
         """Short rules for tests and smoke runs (not comparable with full runs): one run, so
-        its intervals are within-run only."""
+        its intervals are within-run only; contention is measured and shown, not judged."""
         return cls(
             runs=1,
+            max_foreign_cpu_share=1.0,
             warmup_queries=3,
             warmup_s=0.0,
             min_duration_s=0.2,
@@ -135,6 +145,17 @@ class Scenario(ABC):
     """The scenario's name in MLPerf's result files (empty when MLPerf has none)."""
     batch_sizes: tuple[int, ...] | None = None
     """The samples per query this scenario issues, when it fixes them (None: the entry's)."""
+
+    def batch_problem(self, batch_size: int) -> str:
+        """One sentence when this scenario cannot measure an entry of ``batch_size`` samples
+        per query (single-stream issues one), else ``""``."""
+        if self.batch_sizes is None or batch_size in self.batch_sizes:
+            return ""
+        allowed = " or ".join(str(b) for b in self.batch_sizes)
+        return (
+            f"batch_size: {self.name} issues {allowed} sample(s) per query, not {batch_size}; "
+            "measure this entry under another scenario (offline or server)."
+        )
 
     def primary_metric(self, rules: Mapping[str, Any] | None = None) -> str:
         """The metric (a name in the metric table) a ranking of this scenario orders by."""

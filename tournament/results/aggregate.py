@@ -13,7 +13,7 @@ rules (``rules.runs`` of them, fresh worker process each, interleaved with the o
 * runs may differ in their seed (a round's seeds x repeats), nothing else of their rules;
 * counts (queries, samples, duration) add up; the minimum rules must hold in every run; the
   quality is the worst run's (the evaluation is deterministic, so they agree); a percentile is
-  insufficient when any run's is.
+  insufficient when any run's is; the contention is the most contended run's.
 
 One run is returned as it is (its interval stays ``within-run``).
 """
@@ -112,6 +112,11 @@ def aggregate(results: Sequence[Result]) -> Result:
     }
     if len(shas) > 1:
         extra["artifacts_differ"] = shas
+    samples = [r.extra.get("contention") or {} for r in results]
+    measured = [c for c in samples if c.get("measured")]
+    if measured:  # the result is as contended as its most contended run
+        extra["contention"] = max(measured, key=lambda c: c.get("foreign_cpu_share", 0.0))
+        extra["per_run_contention"] = [c.get("foreign_cpu_share") for c in samples]
     return replace(
         first,
         queries=sum(r.queries for r in results),

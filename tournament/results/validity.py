@@ -3,7 +3,8 @@
 A result is valid when its run met the minimum rules (duration and query count), its quality
 keeps the accuracy target (:func:`~tournament.results.quality.gate`), and its scenario's own
 rule holds (for the server scenario: the p99 latency bound), and its primary metric has the
-evidence it needs (MLPerf's early-stopping query count for a percentile). A round may apply a
+evidence it needs (MLPerf's early-stopping query count for a percentile), and it was not
+contended (others used at most ``max_foreign_cpu_share`` of its CPUs). A round may apply a
 different accuracy class (``target_ratio``); everything else is the result's own.
 """
 
@@ -33,7 +34,21 @@ def invalid_reasons(result: Result, *, target_ratio: float | None = None) -> lis
             f"({ratio:g} x reference {quality.reference:.6g})"
         )
     reasons.extend(_scenario_reasons(result))
+    reasons.extend(contention_reasons(result))
     return reasons
+
+
+def contention_reasons(result: Result) -> list[str]:
+    """``contended: ...`` when others used more of the run's CPUs than its rules allow."""
+    found = result.extra.get("contention") or {}
+    limit = result.rules.get("max_foreign_cpu_share")
+    share = found.get("foreign_cpu_share")
+    if not found.get("measured") or limit is None or share is None or share <= limit:
+        return []
+    return [
+        f"contended: other processes used {share:.0%} of its CPUs during the timed window "
+        f"(rules allow {float(limit):.0%})"
+    ]
 
 
 def _scenario_reasons(result: Result) -> list[str]:

@@ -15,8 +15,9 @@ from tournament.store.types import utcnow
 def check_entry(spec: RoundSpec, submission: Submission) -> list[str]:
     """Why ``submission`` may not enter a round of ``spec`` (empty: it may).
 
-    Checks the workload, its allowed variants, the machine and, in a closed division, the
-    runtime and the quantization. One sentence per problem, naming the submission field.
+    Checks the workload, its allowed variants, the machine, that one of the round's scenarios
+    measures its batch size and, in a closed division, the runtime and the quantization. One
+    sentence per problem, naming the submission field.
     """
     problems: list[str] = []
     rules = spec.workloads.get(submission.workload)
@@ -35,6 +36,7 @@ def check_entry(spec: RoundSpec, submission: Submission) -> list[str]:
             f"machine: round {spec.name} runs on {', '.join(spec.machines)}, not "
             f"{submission.machine!r}."
         )
+    problems += _batch_problems(spec, submission.batch_size)
     if spec.division is Division.CLOSED:
         if submission.runtime not in spec.runtimes:
             problems.append(
@@ -48,6 +50,17 @@ def check_entry(spec: RoundSpec, submission: Submission) -> list[str]:
                 f"{allowed}, not {submission.quantization.value!r}."
             )
     return problems
+
+
+def _batch_problems(spec: RoundSpec, batch_size: int) -> list[str]:
+    """A problem when no scenario of the round measures entries of ``batch_size`` (an entry is
+    measured under the round's scenarios that accept its batch size)."""
+    from tournament import harness
+
+    refusals = [harness.get(name).batch_problem(batch_size) for name in spec.scenarios]
+    if all(refusals):
+        return [refusals[0].replace("another scenario", "a round with another scenario")]
+    return []
 
 
 def submit_to_round(

@@ -20,6 +20,7 @@ from tournament.errors import StateError
 from tournament.rounds.lease import LEASE_TTL_S, RoundLease
 from tournament.rounds.lifecycle import CLOSED, DRAFT, require_round, start_round
 from tournament.rounds.load import stored_spec
+from tournament.runner.session import measurable
 from tournament.store.contract import StoreWriter
 
 
@@ -88,18 +89,19 @@ def run_locked(
     start_round(store, name)
     spec = stored_spec(require_round(store, name))
     summary = RoundRunSummary()
-    summary.queued = sum(
-        len(
-            store.queue_runs(
-                scenario,
-                rules,
-                round_name=name,
-                repeats=max(spec.repeats, int(rules.get("runs", 1))),
-                requeue_failed=retry_failed,
+    for scenario, rules in spec.plan():
+        ids, _ = measurable(store, scenario, name)  # an entry in the scenarios it fits
+        if ids:
+            summary.queued += len(
+                store.queue_runs(
+                    scenario,
+                    rules,
+                    submission_ids=ids,
+                    round_name=name,
+                    repeats=max(spec.repeats, int(rules["runs"])),
+                    requeue_failed=retry_failed,
+                )
             )
-        )
-        for scenario, rules in spec.plan()
-    )
     store.requeue_round_running(name)  # this round's only: other drivers' runs are theirs
     pending = store.pending_runs(round_name=name)
     if not pending:

@@ -26,6 +26,7 @@ from tournament.results import (
     Quality,
     Result,
 )
+from tournament.runner.contention import sampled
 from tournament.schema.submission import Submission
 
 SAMPLE_POOL = 64
@@ -83,7 +84,7 @@ def measure(
         device = sub.runtime_options.execution_provider.value
         meter = best_meter(spec, device=device)
         t0 = time.perf_counter()
-        with meter.measure() as reading:
+        with meter.measure() as reading, sampled() as contention:
             log = scenario.run(prepared.predictor, source, sub.batch_size, rules)
         phases["timed_s"] = time.perf_counter() - t0
         summary = summarize(log, rules, scenario)
@@ -94,7 +95,12 @@ def measure(
     finally:
         prepared.predictor.close()
 
-    extra: dict[str, Any] = {**log.extra, "phases_s": phases, **tuned}
+    extra: dict[str, Any] = {
+        **log.extra,
+        "phases_s": phases,
+        **tuned,
+        "contention": contention.to_dict(),
+    }
     task_metrics = getattr(workload, "task_metrics", None)
     if callable(task_metrics):
         extra["task_metrics"] = task_metrics(sub.variant, outputs)

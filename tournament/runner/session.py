@@ -27,6 +27,24 @@ def make_backend(
     )
 
 
+def measurable(
+    store: StoreWriter, scenario: str, round_name: str | None
+) -> tuple[list[int], list[str]]:
+    """Ids of the submissions (of ``round_name``) ``scenario`` can measure, and one sentence per
+    submission it cannot (single-stream measures batch size 1 only)."""
+    from tournament import harness
+
+    chosen = harness.get(scenario)
+    ids, skipped = [], []
+    for sub in store.submissions(round_name=round_name):
+        problem = chosen.batch_problem(sub.batch_size)
+        if problem:
+            skipped.append(f"entry #{sub.id} ({sub.team}/{sub.name}) not queued: {problem}")
+        else:
+            ids.append(sub.id)
+    return ids, skipped
+
+
 def machine_specs(store: StoreWriter, machine_ids: set[str]) -> dict[str, dict[str, Any]]:
     """Registered specs by id (``local`` is detected and registered on first use)."""
     from tournament.machines import spec_of
@@ -75,8 +93,14 @@ def execute(
         store.requeue_running()
     else:
         store.requeue_round_running(round_name)
-    runs = int(rules.get("runs", 1))
-    store.queue_runs(scenario, rules, round_name=round_name, repeats=runs)
+    from tournament.harness import Rules
+
+    runs = Rules.model_validate(rules).runs
+    ids, skipped = measurable(store, scenario, round_name)
+    for sentence in skipped:
+        console.print(sentence, markup=False, highlight=False)
+    if ids:
+        store.queue_runs(scenario, rules, submission_ids=ids, round_name=round_name, repeats=runs)
     tasks = store.pending_runs(round_name=round_name)
     if not tasks:
         console.print("nothing to run: every submission already has a result for these rules")

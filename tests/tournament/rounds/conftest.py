@@ -20,6 +20,7 @@ QUICK = {
     "bootstrap_resamples": 200,
     "timeout_s": 120.0,
     "runs": 1,
+    "max_foreign_cpu_share": 1.0,  # measured, not judged: the suite may run beside other work
 }
 STANDALONE = (
     "import typer; from tournament.cli import evidence, rounds; "

@@ -152,7 +152,7 @@ def test_closed_round_refuses_entries_results_and_changes(flow: dict[str, Any], 
     store: Store = flow["store"]
     with pytest.raises(StateError, match="round flow is closed"):
         submit_to_round(
-            store, "flow", entry("digits-torch-fp32").model_copy(update={"batch_size": 2})
+            store, "flow", entry("digits-torch-fp32").model_copy(update={"name": "late"})
         )
     record = store.result(store.results(round_name="flow")[0].result_id)
     with store._write() as session:  # a late run of the closed round, as a driver would hold

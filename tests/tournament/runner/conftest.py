@@ -18,6 +18,8 @@ QUICK = {
     "max_duration_s": 5.0,
     "bootstrap_resamples": 200,
     "timeout_s": 120.0,
+    "runs": 1,
+    "max_foreign_cpu_share": 1.0,  # measured, not judged: the suite may run beside other work
 }
 
 

@@ -62,7 +62,7 @@ def test_runs_dispatch_to_their_own_machine(
     store = Store()
     register_second(store)
     store.add_submission(make_entry("ok", machine="local"))
-    store.add_submission(make_entry("ok", machine="second", batch_size=2))
+    store.add_submission(make_entry("ok", machine="second"))
     summary = run(store, backend, quick)
     assert len(summary.done) == 2 and not summary.failed
     rows = {r.entry.machine: store.result(r.result_id) for r in store.results()}
@@ -149,7 +149,7 @@ def test_fresh_worker_per_run_unless_reused(
     for batch_size in (1, 2, 3):
         store.add_submission(make_entry("ok", batch_size=batch_size, name=f"ok-b{batch_size}"))
     be = RayBackend(reuse_workers=reuse)  # joins the module's cluster
-    summary = execute(store, scenario="single-stream", rules=quick, backend_obj=be)
+    summary = execute(store, scenario="offline", rules=quick, backend_obj=be)
     assert len(summary.done) == 3
     pids = {store.result(r.result_id).result.extra["ray"]["worker_pid"] for r in store.results()}
     # Fresh: one process per run. Reused: Ray keeps idle workers, so some process ran twice.
