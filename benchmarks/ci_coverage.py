@@ -2,7 +2,7 @@
 
 Measures one configuration (``--entry``, default digits-cnn small, ONNX Runtime fp32) as
 ``--results`` independent results (10), each of ``--runs`` runs (3, a fresh worker process
-each), interleaved with two other configurations (torch fp32, torch int8-dynamic): the
+each), interleaved with another configuration (torch fp32): the
 results differ only in the rules' seed, so the store keeps them apart, and every run is queued
 and claimed interleaved (repeat 0 of every result and entry, then repeat 1...). Real
 measurements on this machine, local backend, single-stream.
@@ -54,7 +54,7 @@ def measure(n_results: int, runs: int, quick: bool, db: Path) -> list[Any]:
     from tournament.store import Store
 
     store = Store(f"sqlite:///{db}")
-    for name in ("digits-ort-fp32", "digits-torch-fp32", "digits-torch-int8-dynamic"):
+    for name in ("digits-ort-fp32", "digits-torch-fp32"):
         store.add_submission(load_submission(EXAMPLES / f"{name}.yaml"))
     for seed in range(n_results):
         store.queue_runs("single-stream", {**_rules(quick, runs), "seed": seed}, repeats=runs)
@@ -120,7 +120,7 @@ def main() -> int:
     rows = report(records, target)
     print(
         f"CI coverage: digits-cnn small onnxruntime fp32, single-stream, {args.results} results "
-        f"x {args.runs} runs, interleaved with 2 other entries; {cpu_info()['cpu_model']}, "
+        f"x {args.runs} runs, interleaved with another entry; {cpu_info()['cpu_model']}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load {load0:.2f} -> "
         f"{load1:.2f}, {'quick' if args.quick else 'full'} rules"
     )

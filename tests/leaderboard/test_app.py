@@ -84,11 +84,19 @@ def test_a_file_that_is_not_a_database_is_one_sentence(
 
 
 def test_a_damaged_database_is_one_sentence(app: Any, seeded: Any, tmp_path: Path) -> None:
-    path = tmp_path / "damaged.db"
-    data = seeded.path.read_bytes()
+    import sqlite3
+    from contextlib import closing
+
+    whole, path = tmp_path / "whole.db", tmp_path / "damaged.db"
+    # A consistent single-file copy first: the seeded database may hold recent pages in its
+    # write-ahead log while the app's cached reader keeps it open.
+    with closing(sqlite3.connect(seeded.path)) as source, closing(sqlite3.connect(whole)) as copy:
+        source.backup(copy)
+    data = whole.read_bytes()
     path.write_bytes(data[: len(data) // 3])  # truncated: the tables' pages are gone
     at = app(f"sqlite:///{path}", "leaderboard")
     assert not at.exception
+    assert at.error, [(e.type, getattr(e, "value", None)) for e in at.main][:8]
     assert "could not be read as an SQLite database" in at.error[0].value
 
 
