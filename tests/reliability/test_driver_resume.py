@@ -16,7 +16,7 @@ from reliability_support import REPO, entry, record_figures, tourney
 from tournament.store import Store
 
 pytestmark = pytest.mark.usefixtures("faults")
-RUN = ["run", "--backend", "local", "--quick"]
+RUN = ["run", "--backend", "local", "--quick", "--scenario", "offline"]  # any batch size
 
 
 def _wait_for_first_result(store: Store, driver: subprocess.Popen[bytes]) -> None:

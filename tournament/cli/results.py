@@ -117,7 +117,7 @@ def _validity_cell(row: dict[str, Any]) -> Text:
 def results_table(records: Sequence[ResultRecord], *, title: str = "") -> Table:
     """The narrow table: identity, quality, validity and :data:`TABLE_METRICS`."""
     table = Table(
-        title=title or f"{len(records)} results",
+        title=title or f"{len(records)} result{'s' if len(records) != 1 else ''}",
         caption=Text(_caption(records), justify="left"),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -146,7 +146,7 @@ def _caption(records: Sequence[ResultRecord]) -> str:
     lines = [
         "[low, high]: 95 % interval, over runs for a result of 2 or more runs, within its one "
         f"run otherwise (--format json: `interval`); {ESTIMATED_MARK}: estimated, not measured "
-        f"(--format json gives the method); {INSUFFICIENT_MARK}: too few queries for this "
+        f"(--format json gives the method); {INSUFFICIENT_MARK.strip()}: too few queries for this "
         "percentile (MLPerf early stopping); —: unknown; quality: the workload's metric and "
         "its fp32 reference"
     ]
