@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check browser clean
+.PHONY: install demo test test-slow test-all check browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,18 @@ browser:
 	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	    || echo "chromium not installed: the browser test will be skipped"; }
 
-## The whole test suite (real SQLite, Ray, torch, ONNX Runtime, Streamlit).
-test: $(STAMP) browser
-	$(BIN)/python -m pytest -q -ra
-
-test-fast: $(STAMP)
+## The test suite (real SQLite, Ray, torch, ONNX Runtime, Streamlit), all but the suites
+## marked slow (under 20 minutes on 2 cores).
+test: $(STAMP)
 	$(BIN)/python -m pytest -q -ra -m "not slow"
+
+## The slow suites: MiniLM export and quantization, OpenVINO int8, torch.compile, the real
+## search, the browser test (CI runs them after `make test`).
+test-slow: $(STAMP) browser
+	$(BIN)/python -m pytest -q -ra -m slow
+
+test-all: $(STAMP) browser
+	$(BIN)/python -m pytest -q -ra
 
 check: $(STAMP)
 	$(BIN)/ruff check .
