@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import pytest
 
@@ -33,19 +33,6 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def make_submission() -> MakeSubmission:
     """Builds a valid submission; keyword arguments override fields."""
+    from ...contracts.conftest import submission
 
-    def make(**overrides: Any) -> Submission:
-        fields: dict[str, Any] = {
-            "team": "team-a",
-            "name": "entry-1",
-            "workload": "digits-cnn",
-            "variant": "small",
-            "runtime": "onnxruntime",
-            "quantization": "fp32",
-            "batch_size": 1,
-            "machine": "local",
-        }
-        fields.update(overrides)
-        return Submission(**fields)
-
-    return make
+    return cast(MakeSubmission, submission)
