@@ -1,4 +1,5 @@
-"""Machines, their detection, prices and power meters (the cost model is :mod:`tournament.cost`).
+"""Machines, their detection, measured peaks, prices and power meters (the cost model is
+:mod:`tournament.cost`; the peak microbenchmark :mod:`hardware.microbench`).
 
 Light to import (pydantic, PyYAML, psutil): nothing heavy loads until a function needs it.
 The public API is what this package and :mod:`hardware.power` re-export.

@@ -7,7 +7,7 @@ NVML finds nothing but a GPU device node exists, ``torch.cuda`` (imported lazily
 
 The peak FLOP/s are derived from the vector extensions (formula in :mod:`hardware.peak`), power
 defaults come from :mod:`hardware.machine`, the price from the catalogue when ``instance_type``
-is given. Nothing here measures speed or power.
+is given. Nothing here measures speed or power (:mod:`hardware.microbench` measures peaks).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def detect_local(
     cores = physical_cores(threads)
     gpus, gpu_note = detect_gpus(nvml)
     price, price_note = _price(instance_type, price_usd_per_hour)
+    price_source, price_date = _price_origin(instance_type, price_usd_per_hour)
     data: dict[str, Any] = {
         "id": machine_id,
         "instance_type": instance_type,
@@ -69,6 +70,8 @@ def detect_local(
         "memory_gb": memory_gib(),
         "gpus": gpus,
         "price_usd_per_hour": price,
+        "price_source": price_source,
+        "price_date": price_date,
         "tariff_usd_per_kwh": tariff_usd_per_kwh,
         "notes": _notes(price_note, gpu_note),
     }
@@ -225,11 +228,25 @@ def _price(instance_type: str | None, price: float | None) -> tuple[float | None
     return None, "Price unknown: set price_usd_per_hour to get costs (they are unknown until then)."
 
 
+def _price_origin(instance_type: str | None, price: float | None) -> tuple[str, str | None]:
+    """Where the recorded price comes from and when it was read (``""``/None: no price)."""
+    if price is not None:
+        return "given by the operator", date.today().isoformat()
+    if instance_type:
+        from hardware.catalog import lookup
+
+        entry = lookup(instance_type)
+        origin = f"catalogue: {entry.instance_type}, {entry.provider} {entry.region} on-demand"
+        return f"{origin} ({entry.source})"[:300], entry.price_date
+    return "", None
+
+
 def _notes(price_note: str, gpu_note: str) -> str:
     return (
         f"Detected by hardware.detect on {date.today().isoformat()}. {price_note} {gpu_note} "
-        "CPU power: default per-thread estimates (not measured). Peak: derived from the "
-        "vector extensions (an upper bound)."
+        "CPU power: default per-thread estimates (not measured). peak_gflops: the nominal "
+        "formula from the vector extensions (an upper bound); measured peaks, when taken, "
+        "are in 'measured'."
     )
 
 

@@ -14,17 +14,23 @@ Fields left out of a YAML file get documented defaults:
 * ``gpus[].idle_w``: :data:`DEFAULT_GPU_IDLE_FRACTION` of the GPU's power limit (data-centre GPUs
   idle at roughly 10-20 % of it).
 * ``peak_gflops``: derived from the CPU's vector extensions (:mod:`hardware.peak`), with
-  ``peak_source: derived``; a file that gives ``peak_gflops`` gets ``peak_source: given``.
+  ``peak_source: derived`` (the nominal formula); a file that gives ``peak_gflops`` gets
+  ``peak_source: given``.
+* ``measured``: none (old specs, ``--no-measure``). When present it holds the microbenchmark's
+  GEMM peaks per precision and triad bandwidth (:mod:`hardware.microbench`); the cost model
+  prefers it and falls back to ``peak_gflops`` (labelled) for what it lacks.
 """
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hardware._yaml import read_mapping, validate, write_yaml
+from hardware.microbench.model import MeasuredPeaks
 from hardware.peak import cpu_peak_gflops, gpu_peak_gflops
 from tournament.errors import UserError
 
@@ -92,13 +98,35 @@ class MachineSpec(_Frozen):
         allow_inf_nan=False,
         description="On-demand price; left out: unknown, and so are the costs of its results.",
     )
+    price_source: str = Field(
+        default="",
+        max_length=300,
+        description="Where the price comes from (a catalogue entry, a price page, the operator).",
+    )
+    price_date: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="When the price was read (YYYY-MM or YYYY-MM-DD); None: not given.",
+    )
+
+    @field_validator("price_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        """A YAML date (``2026-11-30`` unquoted) as its ISO text."""
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
     tariff_usd_per_kwh: float = Field(default=DEFAULT_TARIFF_USD_PER_KWH, ge=0, le=10)
     # The three below default from cpu_threads / the vector flags (see the module docstring);
     # the plain defaults only stand when those fields are invalid, which is reported anyway.
     cpu_idle_w: float = Field(default=0.0, ge=0, le=10_000, description="CPU idle power, W.")
     cpu_max_w: float = Field(default=0.0, ge=0, le=10_000, description="CPU max power (TDP), W.")
     peak_gflops: PeakTable = Field(default_factory=dict, description="CPU peak, GFLOP/s.")
-    peak_source: Literal["derived", "given"] = "derived"
+    peak_source: Literal["derived", "given"] = Field(
+        default="derived", description="Of peak_gflops: derived = the nominal formula."
+    )
+    measured: MeasuredPeaks | None = Field(
+        default=None, description="Measured GEMM peaks and bandwidth (None: not measured)."
+    )
     notes: str = Field(default="", max_length=4000)
 
     @model_validator(mode="before")
@@ -131,7 +159,16 @@ class MachineSpec(_Frozen):
             )
         if "fp32" not in self.peak_gflops:
             raise ValueError("peak_gflops must give at least fp32")
+        if self.measured is not None and self.measured.threads > self.cpu_threads:
+            raise ValueError(
+                f"measured.threads ({self.measured.threads}) must be <= cpu_threads "
+                f"({self.cpu_threads})"
+            )
         return self
+
+    def with_measured(self, measured: MeasuredPeaks) -> MachineSpec:
+        """A copy holding ``measured`` (validated like a loaded spec)."""
+        return MachineSpec.model_validate(self.to_dict() | {"measured": measured.model_dump()})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (lists, not tuples), fields in declaration order."""

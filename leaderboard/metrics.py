@@ -7,7 +7,7 @@ and how estimates are labelled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from tournament.results import BY_NAME, METRICS, Metric, metric
 
@@ -19,6 +19,7 @@ __all__ = [
     "ESTIMATE_TAG",
     "Metric",
     "axis_label",
+    "interval_label",
     "is_estimate",
     "label",
     "metric",
@@ -70,3 +71,26 @@ def axis_label(key: str, provenances: Iterable[object] = ()) -> str:
     if any(p == ESTIMATED for p in provenances):
         return f"{text}, {ESTIMATE_TAG}"
     return text
+
+
+BETWEEN, WITHIN, PROPAGATED = "between-runs", "within-run", "propagated"
+"""The :class:`~tournament.results.IntervalKind` values, as stored."""
+
+FEW = "(few)"
+"""Shown instead of a figure whose evidence is insufficient (e.g. a p99 from too few queries
+for MLPerf's early-stopping rule): never a plain number."""
+
+
+def interval_label(kinds: Set[str] | str | None, runs: int = 1) -> str:
+    """What a 95 % interval covers, in words: ``between 3 runs`` (run-to-run spread included),
+    ``within one run`` (query-to-query spread of one run only), ``propagated`` (carried from the
+    figure it was derived from); ``""`` without an interval. ``kinds``: one kind or the kinds of
+    a result's figures (between runs wins: a result's figures share their runs)."""
+    found = {kinds} if isinstance(kinds, str) else set(kinds or ())
+    if BETWEEN in found:
+        return f"between {runs} runs" if runs > 1 else "between runs"
+    if WITHIN in found:
+        return "within one run"
+    if PROPAGATED in found:
+        return "propagated"
+    return ""

@@ -22,13 +22,17 @@ WEBGL_ABOVE = 2000
 """Above this many points, scatter plots use WebGL (``Scattergl``)."""
 
 
-def pareto_figure(data: ParetoData, *, log_x: bool = False, log_y: bool = False) -> go.Figure:
-    """Valid points (coloured/sized if asked), invalid points in grey, the frontier in red."""
+def pareto_figure(
+    data: ParetoData, *, log_x: bool = False, log_y: bool = False, error_bars: bool = True
+) -> go.Figure:
+    """Valid points (coloured/sized if asked), invalid points in grey, the frontier in red;
+    with ``error_bars``, each point's 95 % intervals (the axis titles say what they cover)."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    fig.add_trace(_scatter(data.invalid, "invalid (fails accuracy gate)", GREY, None, data))
-    fig.add_trace(_scatter(data.valid, "valid", None, data.color, data))
+    bars = error_bars
+    fig.add_trace(_scatter(data.invalid, "invalid", GREY, None, data, error_bars=bars))
+    fig.add_trace(_scatter(data.valid, "valid", None, data.color, data, error_bars=bars))
     fig.add_trace(
         go.Scatter(
             x=data.step_x,
@@ -41,14 +45,22 @@ def pareto_figure(data: ParetoData, *, log_x: bool = False, log_y: bool = False)
     )
     fig.add_trace(_scatter(data.frontier, "on the frontier", FRONT, None, data, symbol="diamond"))
     fig.update_layout(
-        xaxis_title=data.labels[data.x],
-        yaxis_title=data.labels[data.y],
+        xaxis_title=_axis_title(data, data.x, bars),
+        yaxis_title=_axis_title(data, data.y, bars),
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
     )
     fig.update_xaxes(type="log" if log_x else "linear")
     fig.update_yaxes(type="log" if log_y else "linear")
     return fig
+
+
+def _axis_title(data: ParetoData, key: str, error_bars: bool) -> str:
+    """The axis label, with what its error bars cover (``95% CI between 3 runs``)."""
+    kind = (data.intervals or {}).get(key, "")
+    if not error_bars or not kind:
+        return data.labels[key]
+    return f"{data.labels[key]} (bars: 95% CI {kind})"
 
 
 def _count(n: int, noun: str) -> str:
@@ -62,8 +74,19 @@ def _scatter(
     color_key: str | None,
     data: ParetoData,
     symbol: str = "circle",
+    *,
+    error_bars: bool = False,
 ) -> go.Scatter | go.Scattergl:
     import plotly.graph_objects as go
+
+    errors: dict[str, object] = {}
+    for axis, bars in (("error_x", points.x_err), ("error_y", points.y_err)):
+        if error_bars and bars is not None:
+            below, above = bars
+            errors[axis] = {
+                "type": "data", "array": above, "arrayminus": below, "visible": True,
+                "thickness": 1, "width": 0, "color": color or "rgba(60, 60, 60, 0.45)",
+            }  # fmt: skip
 
     marker: dict[str, object] = {"symbol": symbol, "size": 9}
     if color is not None:
@@ -87,6 +110,7 @@ def _scatter(
         text=points.hover,
         hovertemplate="%{text}<extra></extra>",
         customdata=points.result_ids,
+        **errors,
     )
 
 

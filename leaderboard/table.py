@@ -1,10 +1,13 @@
 """The round leaderboard table: ranks, tie groups and Pareto ranks, and what is shown of them.
 
-Ranking is :mod:`tournament.ranking`, on the rows' records: within each (workload, scenario,
-machine) group, valid results are ranked on a primary metric with its 95% CI (overlapping CIs
-tie), and sorted into Pareto fronts. Each scenario's own primary metric and objectives come from
-the scenario (:meth:`tournament.harness.Scenario.primary_metric`). Invalid results are listed,
-unranked.
+A row is a result: the runs of one configuration x scenario x machine x rules aggregated
+(``runs``; intervals over the runs from 2 runs on). Ranking is :mod:`tournament.ranking`, on
+the rows' records: within each (rules group, workload, scenario, machine), valid results are
+ranked on a primary metric with its 95% CI (overlapping CIs tie), and sorted into Pareto
+fronts; results of different rules (:mod:`leaderboard.rules`) are never ranked together. Each
+scenario's own primary metric and objectives come from the scenario
+(:meth:`tournament.harness.Scenario.primary_metric`). Invalid results (failed gate,
+contended, insufficient primary metric...) are listed, unranked, with their reasons.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Mapping
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from leaderboard.metrics import power_source_label
+from leaderboard.metrics import FEW, power_source_label
+from leaderboard.rules import KEY_COLUMN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +41,8 @@ def ranked(
     target_ratio: float | None = None,
 ) -> pd.DataFrame:
     """``frame`` with ``rank``, ``tied``, ``tie_size`` and ``pareto_rank`` columns, in ranked
-    order (by workload, scenario and machine, then rank; unranked rows last in each group).
+    order (by rules group, most rows first, then workload, scenario and machine, then rank;
+    unranked rows last in each group). Rows of different rules groups are ranked apart.
 
     Args:
         frame: rows of :func:`leaderboard.data.queries.results_frame` (any subset).
@@ -52,17 +57,21 @@ def ranked(
 
     from tournament.ranking import rank_results
 
-    chosen = [records[int(i)] for i in frame["result_id"]]
-    if primary == BY_SCENARIO:
-        out = _by_scenario(chosen, target_ratio)
-    else:
-        out = rank_results(chosen, primary=primary, target_ratio=target_ratio)
+    out: list[Ranked] = []
+    sizes = frame[KEY_COLUMN].value_counts(sort=False)
+    for key in sorted(sizes.index, key=lambda k: (-int(sizes[k]), str(k))):
+        ids = frame.loc[frame[KEY_COLUMN] == key, "result_id"]
+        chosen = [records[int(i)] for i in ids]
+        if primary == BY_SCENARIO:
+            out += _by_scenario(chosen, target_ratio)
+        else:
+            out += rank_results(chosen, primary=primary, target_ratio=target_ratio)
     ranks = pd.DataFrame(
         [(r.result_id, r.rank, r.tied, r.pareto_rank) for r in out],
         columns=["result_id", "rank", "tied", "pareto_rank"],
     )
     table = ranks.merge(frame, on="result_id", how="left", validate="one_to_one")
-    keys = ["workload", "scenario", "machine", "rank"]
+    keys = [KEY_COLUMN, "workload", "scenario", "machine", "rank"]
     table["tie_size"] = table.groupby(keys, dropna=False)["result_id"].transform("size")
     table.loc[table["rank"].isna(), "tie_size"] = 0
     return table
@@ -92,10 +101,44 @@ def _by_scenario(records: list[ResultRecord], target_ratio: float | None) -> lis
 
 
 def _with_ci(frame: pd.DataFrame, key: str) -> list[str]:
+    """Each row's 95 % interval of ``key``, or :data:`~leaderboard.metrics.FEW` and why when
+    the figure lacks evidence."""
     return [
-        "" if _missing(lo) or _missing(hi) else f"[{lo:.4g}, {hi:.4g}]"
-        for lo, hi in zip(frame[f"{key}_low"], frame[f"{key}_high"], strict=True)
+        f"{FEW} {few}" if few else "" if _missing(lo) or _missing(hi) else f"[{lo:.4g}, {hi:.4g}]"
+        for lo, hi, few in zip(
+            frame[f"{key}_low"], frame[f"{key}_high"], _few(frame, key), strict=True
+        )
     ]
+
+
+def _few(frame: pd.DataFrame, key: str) -> list[str]:
+    column = f"{key}_insufficient"
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return ["" if _missing(v) or not v else str(v) for v in frame[column]]
+
+
+def _value(frame: pd.DataFrame, key: str) -> pd.Series:
+    """The figure ``key`` of each row; unknown (None) where it lacks evidence: an
+    insufficient figure is never shown as a plain number (its CI column says why)."""
+    import pandas as pd
+
+    few = pd.Series([bool(f) for f in _few(frame, key)], index=frame.index, dtype=bool)
+    return frame[key].astype(float).mask(few)
+
+
+def _gate(valid: Any, reasons: Any) -> str:
+    if valid:
+        return VALID_BADGE
+    return f"{INVALID_BADGE}: {reasons}" if isinstance(reasons, str) and reasons else INVALID_BADGE
+
+
+def _flags(share: Any, drift: Any) -> str:
+    """What was measured of the machine's state: others' CPU share, speed index drift."""
+    parts = [] if _missing(share) else [f"others {float(share):.0%} CPU"]
+    if not _missing(drift):
+        parts.append(f"speed drift {float(drift):+.0%}")
+    return " · ".join(parts)
 
 
 def _missing(value: Any) -> bool:
@@ -115,23 +158,31 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
                 for r, n, t in zip(rank.fillna(0), table["tie_size"], table["tied"], strict=True)
             ],
             "Pareto rank": table["pareto_rank"].astype("Int64"),
-            "gate": [VALID_BADGE if v else INVALID_BADGE for v in table["valid"]],
+            "gate": [
+                _gate(v, r) for v, r in zip(table["valid"], table["invalid_reasons"], strict=True)
+            ],
             "entry": table["entry"],
-            "configuration": table["configuration"],
-            "scenario": table["scenario"],
-            "round": table["round_name"].replace("", "-"),
-            "league": table["origin"],
-            "p50 ms": table["latency_p50_ms"],
+            "runs": table["runs"].astype(int),
+            "p50 ms": _value(table, "latency_p50_ms"),
             "p50 95% CI": _with_ci(table, "latency_p50_ms"),
-            "p99 ms": table["latency_p99_ms"],
+            "p99 ms": _value(table, "latency_p99_ms"),
             "p99 95% CI": _with_ci(table, "latency_p99_ms"),
-            "samples/s": table["throughput_sps"],
+            "samples/s": _value(table, "throughput_sps"),
             "samples/s 95% CI": _with_ci(table, "throughput_sps"),
+            "interval": table["interval"],
             "quality": table["quality"],
             "quality / fp32": table["quality_ratio"],
             "J/query": table["energy_j_per_query"],
             "energy source": [power_source_label(s) for s in table["power_source"]],
             "USD/M samples": table["cost_usd_per_million"],
+            "contention / drift": [
+                _flags(c, d) for c, d in zip(table["contention"], table["speed_drift"], strict=True)
+            ],
+            "configuration": table["configuration"],
+            "scenario": table["scenario"],
+            "round": table["round_name"].replace("", "-"),
+            "league": table["origin"],
+            "rules": table["rules_label"],
             "result": table["result_id"],
         }
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -143,3 +144,32 @@ def describe(filters: Filters) -> str:
         "valid only" if filters.valid_only else "",
     ]
     return ", ".join(p for p in parts if p) or "all results"
+
+
+@dataclass(frozen=True)
+class RulesChoice:
+    """The rules group a page shows: its key (None: the frame has no row) and description."""
+
+    key: str | None
+    label: str
+
+
+def pick_rules(frame: pd.DataFrame, key: str) -> RulesChoice:
+    """A sidebar choice of one rules group of ``frame`` (:mod:`leaderboard.rules`), at first
+    the one with the most rows: results of different rules are never compared on a page."""
+    from leaderboard.rules import groups
+
+    found = groups(frame)
+    if not found:
+        return RulesChoice(None, "-")
+    names = {k: f"{label} ({n} result{'s' if n != 1 else ''})" for k, label, n in found}
+    chosen = st.sidebar.selectbox(
+        "Rules",
+        list(names),
+        format_func=names.__getitem__,
+        key=key,
+        help="Results measured under different rules (quick against full) are never compared: "
+        "choose which rules to show.",
+    )
+    labels = {k: label for k, label, _ in found}
+    return RulesChoice(str(chosen), labels[str(chosen)])

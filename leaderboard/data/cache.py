@@ -52,8 +52,9 @@ def state(url: str) -> DatabaseStatus:
 
 
 def records(url: str) -> Mapping[int, ResultRecord]:
-    """:func:`leaderboard.data.queries.load_records`, cached: one copy per database version,
-    shared by every session (records are frozen; never modify the mapping)."""
+    """:func:`leaderboard.data.queries.load_records` (results, their runs aggregated), cached:
+    one copy per database version, shared by every session (records are frozen; never modify
+    the mapping)."""
     return _records(url, signature(url))
 
 
@@ -82,9 +83,37 @@ def _rounds(url: str, version: Signature) -> pd.DataFrame:
     return queries.rounds_frame(store(url), _records(url, version).values())
 
 
+def run_index(url: str) -> Mapping[int, int]:
+    """:func:`leaderboard.data.queries.run_index` of every result, cached."""
+    return _run_index(url, signature(url))
+
+
+@st.cache_resource(show_spinner=False, ttl=TTL_S, max_entries=4)
+def _run_index(url: str, version: Signature) -> Mapping[int, int]:
+    return MappingProxyType(queries.run_index(_records(url, version).values()))
+
+
 def result_detail(url: str, result_id: int) -> ResultRecord | None:
-    """:func:`leaderboard.data.queries.result_detail`, cached."""
+    """:func:`leaderboard.data.queries.result_detail` (one stored run in full), cached."""
     return _result_detail(url, result_id, signature(url))
+
+
+def aggregate_detail(url: str, result_id: int) -> queries.Detail | None:
+    """The result (aggregate) that run ``result_id`` belongs to, in full
+    (:func:`leaderboard.data.queries.aggregate_detail`), cached; None if no run has this id."""
+    version = signature(url)
+    first = _run_index(url, version).get(result_id)
+    if first is None:
+        return None
+    return _aggregate_detail(url, first, version)
+
+
+@st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=64)
+def _aggregate_detail(url: str, first: int, version: Signature) -> queries.Detail | None:
+    record = _records(url, version).get(first)
+    if record is None:
+        return None
+    return queries.aggregate_detail(store(url), queries.run_ids(record))
 
 
 @st.cache_data(show_spinner=False, ttl=TTL_S, max_entries=64)

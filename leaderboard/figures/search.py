@@ -7,6 +7,7 @@ and the reference point is 1.1 on every axis. The curve can only rise.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -81,10 +82,15 @@ def _volume(points: list[np.ndarray], dims: int) -> float:
     return float(hypervolume(np.array(points), ["min"] * dims, np.full(dims, REFERENCE)))
 
 
-def trials_table(study: StudyData, result_ids: dict[int, list[int]]) -> pd.DataFrame:
-    """One row per trial: state, feasibility, objective values, parameters, and the ids of
-    the results measured for it (``result_ids`` by trial number, see
-    :func:`leaderboard.data.queries.study_result_ids`)."""
+def trials_table(
+    study: StudyData,
+    result_ids: dict[int, list[int]],
+    rules_of: Mapping[int, str] | None = None,
+) -> pd.DataFrame:
+    """One row per trial: state, feasibility, objective values, parameters, the ids of the
+    results measured for it (``result_ids`` by trial number, see
+    :func:`leaderboard.data.queries.study_result_ids`) and, given ``rules_of`` (result id ->
+    rules description), the rules they were measured under (a ``rules`` column)."""
     import pandas as pd
 
     rows = []
@@ -97,6 +103,9 @@ def trials_table(study: StudyData, result_ids: dict[int, list[int]]) -> pd.DataF
         for name, value in zip(study.metric_names, trial.values or (), strict=False):
             row[name] = value
         row.update({f"param {k}": v for k, v in trial.params.items()})
-        row["results"] = ", ".join(str(i) for i in sorted(result_ids.get(trial.number, [])))
+        ids = sorted(result_ids.get(trial.number, []))
+        row["results"] = ", ".join(str(i) for i in ids)
+        if rules_of is not None:
+            row["rules"] = " / ".join(dict.fromkeys(rules_of[i] for i in ids if i in rules_of))
         rows.append(row)
     return pd.DataFrame(rows)

@@ -1,4 +1,7 @@
-"""Page: the round leaderboard, filtered, ranked with ties and Pareto ranks, downloadable."""
+"""Page: the round leaderboard, filtered, ranked with ties and Pareto ranks, downloadable.
+
+One row per result (a configuration's runs aggregated); one table per rules group, each
+ranked on its own (results of different rules are never ranked together)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from leaderboard import ui
 from leaderboard.data import cache
 from leaderboard.data.source import Signature, database_url
 from leaderboard.filters import Filters, apply_filters
-from leaderboard.metrics import label, metric
+from leaderboard.metrics import FEW, label, metric
 from leaderboard.standings import has_standings, standings_table
 from leaderboard.table import BY_SCENARIO, display_table, ranked, to_csv
 
@@ -26,10 +29,15 @@ RANK_CHOICES = (
     "energy_j_per_query",
 )
 EXPLAINED = (
-    "Ranks are within each workload x scenario x machine, among valid results: rows whose 95% "
+    "A row is a result: the runs of one configuration x scenario x machine under one set of "
+    "rules, aggregated (runs column); its 95% CIs are over its runs (interval: between N runs) "
+    "or, for a single run, over that run's queries only (within one run). Ranks are within each "
+    "rules group x workload x scenario x machine, among valid results: rows whose 95% "
     "confidence intervals overlap share a rank (a tie group). The Pareto rank sorts the same "
     "rows into fronts over the primary metric, cost, energy and quality (1 = not dominated). "
-    "Click a column header to sort."
+    f"{FEW} instead of a figure: too few queries for that percentile (the CI column says how "
+    "many); a contended or otherwise invalid result is listed unranked with its reason. Click "
+    "a column header to sort."
 )
 
 
@@ -64,20 +72,36 @@ def render() -> None:
     if table.empty:
         st.warning("No result matches these filters.")
         return
-    cols = st.columns(3)
+    groups = list(dict.fromkeys(table["rules"]))
+    cols = st.columns(4)
     cols[0].metric("results shown", len(table))
     cols[1].metric("valid", valid)
     cols[2].metric("on a Pareto front", int((table["Pareto rank"] == 1).sum()))
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_columns())
+    cols[3].metric("rules groups", len(groups), help="Results of different rules are ranked apart.")
+    for i, rules in enumerate(groups):
+        _group_table(table[table["rules"] == rules], rules, i, several=len(groups) > 1)
+    st.caption(EXPLAINED)
+
+
+def _group_table(table: pd.DataFrame, rules: str, index: int, *, several: bool) -> None:
+    """One rules group's ranked table, labelled with its rules, and its CSV download."""
+    st.subheader(f"Rules: {rules}")
+    if several:
+        st.caption(
+            f"{len(table)} result(s) measured under these rules, ranked among themselves only."
+        )
+    shown = table.reset_index(drop=True)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=_columns(), key=f"lb_table_{index}"
+    )
     st.download_button(
         "Download CSV of this table",
-        partial(to_csv, table),  # built when clicked, not on every rerun
-        file_name="tourney-leaderboard.csv",
+        partial(to_csv, shown),  # built when clicked, not on every rerun
+        file_name=f"tourney-leaderboard-{index + 1}.csv" if index else "tourney-leaderboard.csv",
         mime="text/csv",
-        key="lb_csv",
+        key="lb_csv" if index == 0 else f"lb_csv_{index}",
         on_click="ignore",
     )
-    st.caption(EXPLAINED)
 
 
 def _official(rounds: pd.DataFrame, filters: Filters) -> None:
@@ -91,7 +115,7 @@ def _official(rounds: pd.DataFrame, filters: Filters) -> None:
     missing = sum(len(g.get("missing", [])) for g in ranking["groups"])
     st.caption(
         f"Stored when the round closed ({row['closed_at']:%Y-%m-%d %H:%M} UTC): per workload x "
-        "scenario x machine x accuracy class, one representative (median) result per entry, "
+        "scenario x machine x accuracy class, one result per entry (the aggregate of its runs), "
         f"gated, ranked with ties and Pareto ranks. {missing} entry-group(s) had no result."
     )
     st.dataframe(standings_table(ranking, filters), hide_index=True, key="lb_official")
@@ -115,11 +139,29 @@ def _table(
 
 
 def _columns() -> dict[str, Any]:
-    number = st.column_config.NumberColumn
+    number, text = st.column_config.NumberColumn, st.column_config.TextColumn
+    few = f"; empty when the figure lacks evidence ({FEW} in its CI column says why)"
+    ci = (
+        "95% interval: over the result's runs (interval: between N runs) or, for one run, over "
+        "its queries only (within one run)"
+    )
     return {
-        "p50 ms": number(format="%.4g"),
-        "p99 ms": number(format="%.4g"),
-        "samples/s": number(format="%.4g"),
+        "gate": text(
+            help="VALID, or INVALID with the reasons (contended, gate missed, ...)", width="medium"
+        ),
+        "rules": text(help="The measurement rules: results of other rules are ranked apart"),
+        "runs": number(help="Independent runs aggregated into this result", format="%d"),
+        "interval": text(help="What the 95% intervals of this row cover"),
+        "contention / drift": text(
+            help="CPU share other processes took in the most contended run, and the largest "
+            "drift of the machine's speed index over the runs (blank: not measured)"
+        ),
+        "p50 ms": number(format="%.4g", help="Median latency" + few),
+        "p50 95% CI": text(help=ci),
+        "p99 ms": number(format="%.4g", help="99th percentile latency" + few),
+        "p99 95% CI": text(help=ci),
+        "samples/s": number(format="%.4g", help="Throughput" + few),
+        "samples/s 95% CI": text(help=ci),
         "quality": number(format="%.4f"),
         "quality / fp32": number(format="percent"),
         "J/query": number(format="%.3g"),

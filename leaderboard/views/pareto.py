@@ -1,4 +1,5 @@
-"""Page: the Pareto explorer, two chosen metrics (plus colour and size) and their frontier."""
+"""Page: the Pareto explorer, two chosen metrics (plus colour and size) and their frontier,
+within one rules group (a frontier never mixes results of different rules)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from leaderboard.data import cache
 from leaderboard.data.source import database_url
 from leaderboard.figures.pareto import ParetoData, pareto_data
 from leaderboard.filters import apply_filters
-from leaderboard.metrics import AXES, DEFAULT_X, DEFAULT_Y, label
+from leaderboard.metrics import AXES, DEFAULT_X, DEFAULT_Y, FEW, label
+from leaderboard.rules import in_group
 
 NONE = "(none)"
 
@@ -36,32 +38,44 @@ def render() -> None:
     results = cache.results(url)
     rounds = cache.rounds(url)["name"].tolist()
     filters = ui.sidebar_filters(results, rounds, "px", require_frontier=True)
+    shown = apply_filters(results, filters)
+    rules = ui.pick_rules(shown, "px_rules")
     x, y, color, size = _axes()
     if x == y:
         st.warning("Choose two different metrics for x and y.")
         return
-    logs = st.columns(2)
+    logs = st.columns(3)
     log_x = logs[0].toggle("log x axis", key="px_logx")
     log_y = logs[1].toggle("log y axis", key="px_logy")
-    data = pareto_data(apply_filters(results, filters), x, y, color, size)
-    st.caption(_summary(data, ui.describe(filters)))
+    bars = logs[2].toggle("error bars (95% CI)", value=True, key="px_bars")
+    data = pareto_data(in_group(shown, rules.key), x, y, color, size)
+    st.caption(_summary(data, ui.describe(filters), rules.label))
     if not len(data.valid) + len(data.invalid):
         st.warning("No result with these figures matches the filters.")
         return
     unsafe = [a for a, on in (("x", log_x), ("y", log_y)) if on and not data.positive[a]]
     if unsafe:
         st.warning(f"Some values on {' and '.join(unsafe)} are <= 0: a log axis hides them.")
-    st.plotly_chart(plots.pareto_figure(data, log_x=log_x, log_y=log_y), width="stretch")
+    figure = plots.pareto_figure(data, log_x=log_x, log_y=log_y, error_bars=bars)
+    st.plotly_chart(figure, width="stretch")
     _frontier_table(data)
 
 
-def _summary(data: ParetoData, scope: str) -> str:
+def _summary(data: ParetoData, scope: str, rules: str) -> str:
     text = (
         f"{scope}: {len(data.valid)} valid results, {len(data.invalid)} invalid (grey), "
-        f"{len(data.frontier)} on the frontier."
+        f"{len(data.frontier)} on the frontier, all measured under the rules {rules}."
     )
     if data.dropped:
         text += f" {data.dropped} result(s) lack one of the chosen figures and are not drawn."
+    if data.few:
+        text += (
+            f" {data.few} result(s) have one of them from too few queries {FEW} and are not drawn."
+        )
+    kinds = [f"{axis} {data.intervals[k]}" for axis, k in (("x", data.x), ("y", data.y))
+             if data.intervals and data.intervals.get(k)]  # fmt: skip
+    if kinds:
+        text += " Error bars: 95% CI, " + ", ".join(kinds) + "."
     return text
 
 
@@ -71,6 +85,7 @@ def _frontier_table(data: ParetoData) -> None:
     st.subheader("On the frontier")
     rows = {
         "result": data.frontier.result_ids,
+        "runs": data.frontier.runs,
         "entry": data.frontier.entries,
         "configuration": data.frontier.configurations,
         data.labels[data.x]: data.frontier.xs,

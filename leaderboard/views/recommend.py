@@ -1,4 +1,5 @@
-"""Page: constraint sliders -> the best valid configuration, and why (``tourney recommend``)."""
+"""Page: constraint sliders -> the best valid configuration, and why (``tourney recommend``),
+among the results of one rules group (results of different rules are never compared)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from leaderboard.data import cache
 from leaderboard.data.source import database_url
 from leaderboard.filters import choices, most_results
 from leaderboard.recommend import OBJECTIVES, Constraints, objective_label, recommend, why
+from leaderboard.rules import in_group
 from leaderboard.table import display_table
-from leaderboard.ui import ANY
+from leaderboard.ui import ANY, pick_rules
 
 
 def _constraints(results: pd.DataFrame) -> Constraints:
@@ -43,6 +45,14 @@ def _constraints(results: pd.DataFrame) -> Constraints:
     )
 
 
+def _scope(results: pd.DataFrame, c: Constraints) -> pd.DataFrame:
+    """The results of the chosen workload, scenario and machine (any machine: None)."""
+    mask = (results["workload"] == c.workload) & (results["scenario"] == c.scenario)
+    if c.machine is not None:
+        mask &= results["machine"] == c.machine
+    return results[mask]
+
+
 def render() -> None:
     """Draw the Recommend page."""
     url = database_url()
@@ -52,8 +62,18 @@ def render() -> None:
         st.info("No result has been measured yet.")
         return
     constraints = _constraints(results)
-    answer = recommend(cache.records(url).values(), constraints)
-    st.caption("How it was chosen: " + "; ".join(answer.reasons) + ".")
+    scope = _scope(results, constraints)
+    rules = pick_rules(scope, "rec_rules")
+    records = cache.records(url)
+    chosen = [records[int(i)] for i in in_group(scope, rules.key)["result_id"]]
+    answer = recommend(chosen, constraints)
+    others = len(scope) - len(chosen)
+    elsewhere = f" ({others} more under other rules are not compared)" if others else ""
+    st.caption(
+        f"How it was chosen: among results measured under the rules {rules.label}{elsewhere}; "
+        + "; ".join(answer.reasons)
+        + "."
+    )
     if answer.best is None:
         st.warning("No valid configuration meets these constraints: relax one of them.")
         return

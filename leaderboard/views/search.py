@@ -43,8 +43,16 @@ def render() -> None:
     else:
         st.info("No trial has completed yet.")
     st.subheader("Trials")
-    table = trials_table(study, cache.study_result_ids(url, name))
+    results = cache.results(url)
+    rules_of = dict(zip(results["result_id"].astype(int), results["rules_label"], strict=True))
+    table = trials_table(study, cache.study_result_ids(url, name), rules_of)
     st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "results: the stored results of each trial (each the aggregate of its runs, named by its "
+        "first run's id; open one on the Entry detail page); rules: what they were measured "
+        "under. The objective values are those the search recorded for the trial; results of "
+        "different rules are compared on the other pages only within one rules group."
+    )
 
 
 if __name__ == "__main__":

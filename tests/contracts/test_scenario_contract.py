@@ -57,7 +57,7 @@ OTHER_RULES = (
     Rules(server_find_peak=True),
     Rules(server_target_qps=10.0, server_latency_bound_ms=0.5),
     Rules(min_duration_s=0.0, min_queries=1, warmup_queries=0, warmup_s=0.0),
-    Rules(min_duration_s=200.0, max_duration_s=100.0),
+    Rules(min_duration_s=200.0, max_duration_s=300.0, timeout_s=400.0),
 )
 """Rules to ask ``check`` and ``primary_metric`` about, runnable or not."""
 _perf_counter_ns = time.perf_counter_ns
@@ -210,6 +210,31 @@ def test_every_query_is_timed_with_perf_counter_ns(ran: Ran) -> None:
     assert ran.clock_calls >= log.queries + 1
     assert int(log.latencies_ns.min()) >= SERVICE_S * 1e9
     assert log.duration_ns <= ran.seconds * 1e9
+
+
+def test_the_run_marks_its_timed_window_once_around_the_recorded_queries(
+    scenario: Scenario,
+) -> None:
+    # Meters and the contention sampler run over the window the scenario marks: it must be
+    # marked exactly once, and it must hold the queries the log records (not the warm-up).
+    from contextlib import contextmanager
+
+    from tournament.harness.window import observing
+
+    predictor = SpyPredictor()
+    seen: dict[str, int] = {}
+
+    @contextmanager
+    def calls_inside() -> Iterator[dict[str, int]]:
+        before = len(predictor.batch_sizes)
+        yield seen
+        seen["calls"] = len(predictor.batch_sizes) - before
+
+    with observing(calls_inside) as window:
+        log = scenario.run(predictor, _source(), BATCH, RUN_RULES)
+    assert window.observed
+    assert seen["calls"] == log.queries  # every recorded query, and no warm-up call
+    assert len(predictor.batch_sizes) > log.queries  # the warm-up happened, outside it
 
 
 def test_the_log_extra_is_plain_data(ran: Ran) -> None:

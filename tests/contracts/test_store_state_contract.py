@@ -102,6 +102,18 @@ def test_machines_and_rounds(store: Store, make_result: MakeResult) -> None:
         store.delete_machine("m1")
 
 
+def test_round_names_and_machine_ids_are_case_insensitive(store: Store) -> None:
+    assert store.create_round("Demo", {"name": "Demo"}) is True
+    assert store.upsert_machine("cpu-a", {"id": "cpu-a"}, 0.1, 0.2) is True
+    before = table_counts(store)
+    with pytest.raises(StateError, match="'demo' differs only in case from the round 'Demo'"):
+        store.create_round("demo", {"name": "demo"})
+    with pytest.raises(UserError, match=r"'CPU-A' differs only in case .* 'cpu-a'"):
+        store.upsert_machine("CPU-A", {"id": "CPU-A"}, 0.1, 0.2)
+    assert table_counts(store) == before
+    assert store.upsert_machine("cpu-a", {"id": "cpu-a", "v": 2}, 0.1, 0.2) is False  # same id
+
+
 def test_draft_specs_are_replaced_and_statuses_set(store: Store) -> None:
     store.create_round("d", {"name": "d", "v": 1})
     assert store.replace_draft_round("d", {"name": "d", "v": 2}, schedule="0 * * * *") is True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import platform
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,14 @@ def test_detects_this_machine(fake_nvml: Any) -> None:
 def test_price_from_catalogue_or_operator(fake_nvml: Any) -> None:
     spec = detect_local("vm-1", instance_type="m6a.large", nvml=fake_nvml(init_fails=True))
     assert spec.price_usd_per_hour == 0.0864 and "m6a.large" in spec.notes
+    # The price's source and date travel with the spec (and from it, with every result).
+    assert spec.price_source.startswith("catalogue: m6a.large, aws")
+    assert spec.price_date is not None and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", spec.price_date)
     spec = detect_local(price_usd_per_hour=1.25, tariff_usd_per_kwh=0.3)
     assert (spec.price_usd_per_hour, spec.tariff_usd_per_kwh) == (1.25, 0.3)
+    assert spec.price_source == "given by the operator" and spec.price_date == str(date.today())
+    unpriced = detect_local(nvml=fake_nvml(init_fails=True))
+    assert (unpriced.price_source, unpriced.price_date) == ("", None)
     with pytest.raises(NotFoundError, match="known types"):
         detect_local(instance_type="no-such.type")
     with pytest.raises(UserError, match="field 'id'"):

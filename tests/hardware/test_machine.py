@@ -88,3 +88,45 @@ def test_load_machines_rejects_duplicate_ids(tmp_path: Path, small_spec: Machine
     save_machine(small_spec, tmp_path / "b.yaml")
     with pytest.raises(UserError, match="already defined"):
         load_machines(tmp_path)
+
+
+MEASURED = {
+    "measured_at": "2026-12-02T18:00:00+00:00",
+    "cpu_model": "AMD EPYC 7B13",
+    "threads": 2,
+    "gemm": {
+        "fp32": {"kernel": "torch.matmul float32", "size": 1024, "reps": 5,
+                 "gflops_1": 80.0, "gflops_n": 150.0},
+    },
+    "triad": {"kernel": "torch.add", "array_mib": 128.0, "reps": 5,
+              "gb_s_1": 15.0, "gb_s_n": 17.0},
+    "skipped": {"int8": "RuntimeError: no engine"},
+    "load_avg_1m": 1.5,
+    "duration_s": 3.2,
+}  # fmt: skip
+"""A measured table (test numbers, not a measurement)."""
+
+
+def test_yaml_round_trip_with_and_without_the_measured_table(
+    tmp_path: Path, small_spec: MachineSpec
+) -> None:
+    assert small_spec.measured is None and small_spec.to_dict()["measured"] is None
+    assert load_machine(save_machine(small_spec, tmp_path / "plain.yaml")) == small_spec
+    measured = MachineSpec.model_validate(small_spec.to_dict() | {"measured": MEASURED})
+    assert measured.measured is not None and measured.measured.gemm["fp32"].gflops_n == 150.0
+    assert measured.peak_gflops == small_spec.peak_gflops  # the nominal table stays
+    assert load_machine(save_machine(measured, tmp_path / "measured.yaml")) == measured
+
+
+def test_a_stored_spec_from_before_measurement_still_loads(small_spec: MachineSpec) -> None:
+    old = small_spec.to_dict()
+    del old["measured"]
+    assert validate(MachineSpec, old, "stored spec") == small_spec
+
+
+def test_bad_measured_fields_name_the_field(small_spec: MachineSpec) -> None:
+    zero = MEASURED | {"gemm": {"fp32": MEASURED["gemm"]["fp32"] | {"gflops_n": 0}}}
+    with pytest.raises(UserError, match=r"field 'measured\.gemm\.fp32\.gflops_n'"):
+        validate(MachineSpec, small_spec.to_dict() | {"measured": zero}, "m.yaml")
+    with pytest.raises(UserError, match=r"measured\.threads \(4\) must be <= cpu_threads \(2\)"):
+        validate(MachineSpec, small_spec.to_dict() | {"measured": MEASURED | {"threads": 4}}, "m")

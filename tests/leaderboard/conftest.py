@@ -11,13 +11,15 @@ from __future__ import annotations
 import sqlite3
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tournament.cost import priced
+from tournament.harness.base import Rules
+from tournament.harness.early_stopping import insufficiency
 from tournament.results import Artifact, Estimate, Pricing, Provenance, Quality, Result
 from tournament.rounds.lifecycle import close_round, create_round, open_round
 from tournament.rounds.spec import RoundSpec
@@ -374,3 +376,87 @@ def app(use_db: Any) -> Any:
 
 
 APP = Path(__file__).resolve().parents[2] / "leaderboard" / "app.py"
+
+
+# A second seeded database: results of several runs, under two rules sets, with flags. Every
+# configuration is digits-cnn small, single-stream, on machine ``local``, outside any round:
+# ``alpha/three-runs`` 3 runs (p50 0.020, 0.022, 0.021 ms) under the full rules;
+# ``beta/three-runs`` 3 slower runs, full rules; ``gamma/quick`` 1 run under quick rules,
+# faster than everything else (it would win any ranking it was allowed into);
+# ``delta/contended`` 3 fast runs under the full rules, one contended (others took 80 % of its
+# CPUs, the rules allow 50 %); ``epsilon/few-p99`` 3 runs of 200 queries each, so their p99
+# lacks the queries MLPerf's early-stopping rule asks for. Made-up TEST DATA, written the way
+# the driver writes: runs queued with ``repeats``, claimed and recorded one by one.
+
+FULL = {**RULES, "runs": 3, "max_foreign_cpu_share": 0.5}
+QUICK = Rules.quick().model_dump()
+FULL_LABEL = "3 runs · min 200 queries · 0.5 s"
+QUICK_LABEL = "quick rules (1 run · min 64 queries · 0.2 s · contention not judged)"
+ALPHA_P50 = (0.020, 0.022, 0.021)
+
+
+@dataclass(frozen=True)
+class SeededRuns:
+    """The database and each configuration's stored run ids, oldest first."""
+
+    url: str
+    runs: dict[str, list[int]]
+
+
+def _run(p50: float, rules: dict[str, object], *, share: float | None = None) -> Result:
+    r = result(p50)
+    extra = {"note": TEST_NOTE}
+    if share is not None:
+        extra["contention"] = {"measured": True, "foreign_cpu_share": share}
+    return replace(r, rules=rules, extra=extra)
+
+
+def _few_p99(p50: float) -> Result:
+    r = _run(p50, FULL)
+    p99 = r.figures["latency_p99_ms"].with_(insufficient=insufficiency(r.queries, 99))
+    return r.with_figures({"latency_p99_ms": p99})
+
+
+def _configurations() -> dict[tuple[str, str, str, str], list[Result]]:
+    """(team, name, runtime, quantization) -> the results of its runs."""
+    return {
+        ("alpha", "three-runs", "onnxruntime", "fp32"): [_run(p, FULL) for p in ALPHA_P50],
+        ("beta", "three-runs", "torch", "fp32"): [_run(p, FULL) for p in (0.030, 0.031, 0.029)],
+        ("gamma", "quick", "onnxruntime", "int8-dynamic"): [_run(0.010, QUICK)],
+        ("delta", "contended", "onnxruntime", "int8-static"): [
+            _run(0.015, FULL, share=0.05),
+            _run(0.015, FULL, share=0.8),
+            _run(0.016, FULL, share=0.1),
+        ],
+        ("epsilon", "few-p99", "torch", "int8-dynamic"): [
+            _few_p99(p) for p in (0.025, 0.026, 0.024)
+        ],
+    }
+
+
+def seed_runs(url: str) -> SeededRuns:
+    """Fill the database at ``url`` with the configurations of the module docstring."""
+    pricing = Pricing(0.5, 0.15, 294.4, source="test price 0.5 USD/h")
+    runs: dict[str, list[int]] = {}
+    with Store(url) as store:
+        store.upsert_machine("local", {"id": "local", "note": TEST_NOTE}, 0.5, 0.15)
+        for (team, name, runtime, quant), results in _configurations().items():
+            sub = _submission(team, name, runtime, quant, 1, "local")
+            sub_id, _ = store.add_submission(sub)
+            rules = dict(results[0].rules)
+            run_ids = store.queue_runs(
+                "single-stream", rules, submission_ids=[sub_id], repeats=len(results)
+            )
+            ids = []
+            for run_id, r in zip(run_ids, results, strict=True):
+                assert store.claim_run(run_id, worker="test-seed")
+                ids.append(store.record_result(run_id, priced(r, pricing)))
+            runs[f"{team}/{name}"] = ids
+    return SeededRuns(url, runs)
+
+
+@pytest.fixture(scope="session")
+def seeded_runs(tmp_path_factory: pytest.TempPathFactory) -> SeededRuns:
+    """The database of results of several runs, built once per session; read-only for tests."""
+    path = tmp_path_factory.mktemp("leaderboard-runs-db") / "tourney.db"
+    return seed_runs(f"sqlite:///{path}")

@@ -94,7 +94,7 @@ def test_pages_render_in_headless_chromium(server: str) -> None:
             )
             text = page.inner_text("body")
             assert "Pareto explorer" in text
-            assert "13 valid results, 2 invalid (grey), 2 on the frontier." in text
+            assert "13 valid results, 2 invalid (grey), 2 on the frontier, all measured" in text
             # 13 valid + 2 invalid + 2 frontier markers are drawn as SVG points
             assert page.locator(".js-plotly-plot .scatterlayer .point").count() == 17
             assert "Pareto frontier (2 points)" in page.inner_text(".js-plotly-plot")

@@ -28,7 +28,7 @@ def test_pareto_figure_traces(digits: pd.DataFrame) -> None:
     assert list(front.customdata) == data.frontier.result_ids
     assert "2 points" in line.name
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "linear"
-    assert fig.layout.xaxis.title.text == "p99 latency (ms/query)"
+    assert fig.layout.xaxis.title.text == "p99 latency (ms/query) (bars: 95% CI within one run)"
     assert "alpha/ort-int8" in "".join(valid.text)
 
 

@@ -28,6 +28,7 @@ QUICK: dict[str, Any] = {
     "timeout_s": 120.0,
     "runs": 1,
     "max_foreign_cpu_share": 1.0,  # measured, not judged: the suite may run beside other work
+    "max_speed_drift": None,  # likewise
 }
 """Short rules: a faulty-tiny run measures for a fraction of a second."""
 

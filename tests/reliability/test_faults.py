@@ -53,7 +53,7 @@ def test_raise_timeout_and_sigkill_are_recorded_and_the_rest_finishes(
     store = Store()
     ok = queue(store, entry("ok", "ok"), QUICK)
     raising = queue(store, entry("raise", "raising"), QUICK)
-    late = queue(store, entry("sleep", "late"), {**QUICK, "timeout_s": 3.0})
+    late = queue(store, entry("sleep", "late"), {**QUICK, "timeout_s": 3.0, "max_duration_s": 2.0})
     killed = queue(store, entry("slow", "killed"), QUICK)
     summary = drive(store)
     assert killer.killed, "the worker was never killed"

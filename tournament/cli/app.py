@@ -14,7 +14,7 @@ from rich.text import Text
 from tournament.errors import UserError
 
 if TYPE_CHECKING:
-    from tournament.store.contract import StoreWriter
+    from tournament.store.contract import StoreReader, StoreWriter
 
 app = typer.Typer(
     name="tourney",
@@ -36,7 +36,7 @@ err_console = Console(
 def fail(problems: list[str], code: int = 2) -> None:
     """Print one line per problem on stderr and exit with ``code``."""
     for line in problems:
-        err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+        err_console.print(printable(line), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -50,14 +50,25 @@ def checked_backend(backend: str) -> str:
     return backend
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters (ANSI escapes, bells, carriage returns) shown escaped
+    (``\\x1b``), never sent to the terminal; line breaks and tabs stay."""
+    return "".join(
+        c if c.isprintable() or c in "\n\t" else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
 def echo(text: str) -> None:
-    """Print ``text`` as written (no rich markup or highlighting; user text may hold brackets)."""
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    """Print ``text`` as written (no rich markup or highlighting; user text may hold brackets;
+    control characters escaped)."""
+    console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
 
 def plain_row(table: Table, *cells: str) -> None:
-    """A table row of plain text (no rich markup: reasons and errors may contain brackets)."""
-    table.add_row(*(Text(cell) for cell in cells))
+    """A table row of plain text (no rich markup: reasons, errors and text from files or the
+    host may contain brackets or control characters)."""
+    table.add_row(*(Text(printable(cell)) for cell in cells))
 
 
 def open_writer() -> StoreWriter:
@@ -65,6 +76,25 @@ def open_writer() -> StoreWriter:
     from tournament.store import Store
 
     return Store()
+
+
+def open_reader() -> StoreReader:
+    """The store of ``TOURNEY_DB_URL`` / the data directory for a command that only reads: it
+    never creates or initialises a database (a missing or empty one is one sentence).
+
+    A database at an older schema revision is opened writable once, which migrates it (the
+    data stays; a read-only store never migrates).
+
+    Raises:
+        UserError: no database there yet, or one that cannot be read (one sentence).
+    """
+    from tournament.store import Store
+    from tournament.store.readonly import ReadOnlyStore, SchemaVersionError
+
+    try:
+        return ReadOnlyStore()
+    except SchemaVersionError:
+        return Store()
 
 
 def _register() -> None:
@@ -99,10 +129,14 @@ def _register() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from tournament.cli.storage import storage_errors
+    from tournament.config import db_url
+
     _register()
     try:
-        app()
+        with storage_errors(db_url()):
+            app()
     except UserError as exc:
         for line in exc.problems:
-            err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+            err_console.print(printable(line), markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -15,6 +15,7 @@ from tournament.cli.app import (
     console,
     echo,
     fail,
+    open_reader,
     open_writer,
     plain_row,
 )
@@ -80,7 +81,7 @@ def recommend_cmd(
     from tournament.rounds import recommend
 
     answer = recommend(
-        open_writer(),
+        open_reader(),
         workload=workload,
         scenario=scenario,
         machine=machine,
@@ -121,6 +122,8 @@ def _estimate(estimate: Estimate | None, m: Metric) -> str:
     text = f"{m.label} {m.format(estimate.value)}"
     if estimate.has_interval:
         text += f" [{m.format(estimate.ci_low)}, {m.format(estimate.ci_high)}]"
+    if estimate.provenance.value == "estimated":
+        text += " (estimate)"
     return text
 
 
@@ -138,7 +141,7 @@ def export_cmd(
     """Export a round's results as CSV, Parquet, or MLPerf-style summaries."""
     from tournament.export import default_output, export_round
 
-    paths = export_round(open_writer(), round_name, fmt, output)
+    paths = export_round(open_reader(), round_name, fmt, output)
     where = output or default_output(round_name, fmt)
     echo(f"round {round_name}: {len(paths)} file(s) written to {where}")
 

@@ -22,7 +22,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from tournament.cli.app import console, fail
+from tournament.cli.app import console, fail, open_reader
 from tournament.results import METRICS, Estimate, Provenance, metric
 from tournament.store.contract import StoreReader
 from tournament.store.records import FLAT_COLUMNS, IDENTITY_COLUMNS, ResultRecord, flat_row
@@ -59,6 +59,17 @@ def _figure_json(estimate: Estimate | None) -> dict[str, Any] | None:
     }
 
 
+def latency_of(record: ResultRecord) -> str:
+    """What the record's latencies are the latency of (``query``, ``batch of 32 samples``)."""
+    from tournament import harness
+    from tournament.errors import UserError
+
+    try:
+        return harness.get(record.scenario).query_unit(record.result.batch_size)
+    except (LookupError, UserError):
+        return "query"
+
+
 def record_json(record: ResultRecord) -> dict[str, Any]:
     """One result as JSON: the identity columns of :func:`flat_row`, its rules and pricing,
     and every metric of the metric table (``null`` when unknown)."""
@@ -67,10 +78,14 @@ def record_json(record: ResultRecord) -> dict[str, Any]:
     data: dict[str, Any] = {k: _plain(row[k]) for k in IDENTITY_COLUMNS}
     data["result_ids"] = list(record.result_ids) or [record.result_id]
     data["contention"] = result.extra.get("contention")
+    data["latency_of"] = latency_of(record)
+    data["speed_index"] = result.extra.get("speed_index")
+    data["isolation"] = result.extra.get("isolation")
     data["invalid_reasons"] = result.invalid_reasons()
     data["shared_with"] = [other.label for other in record.shared_with]
     data["rules"] = dict(result.rules)
     data["pricing"] = result.pricing.to_dict() if result.pricing else None
+    data["roofline"] = result.extra.get("roofline")
     data["artifact_sha256"] = result.artifact.sha256
     data["figures"] = {m.name: _figure_json(result.figure(m.name)) for m in METRICS}
     return data
@@ -98,9 +113,14 @@ def _entry_cell(row: dict[str, Any]) -> Text:
     runs = row.get("runs", 1)
     text.append(f"\n{row['scenario']}", style="cyan")
     text.append(f" · {runs} run{'s' if runs != 1 else ''}", style="cyan" if runs > 1 else "yellow")
+    if row.get("latency_of") and row["latency_of"] != "query":
+        text.append(f" · latency per {row['latency_of']}", style="dim")
     share = (row.get("contention") or {}).get("foreign_cpu_share")
     if share is not None:
         text.append(f" · others {share:.0%} CPU", style="dim")
+    drift = row.get("speed_drift")
+    if drift is not None:
+        text.append(f" · speed drift {drift:+.0%}", style="dim")
     return text
 
 
@@ -132,6 +152,9 @@ def results_table(records: Sequence[ResultRecord], *, title: str = "") -> Table:
     for record in records:
         row = flat_row(record)
         row["contention"] = record.result.extra.get("contention") or {}
+        row["latency_of"] = latency_of(record)
+        if record.result.rules.get("max_speed_drift") is not None:  # shown where judged
+            row["speed_drift"] = (record.result.extra.get("speed_index") or {}).get("drift")
         table.add_row(
             str(row["result_id"]),
             _entry_cell(row),
@@ -186,12 +209,11 @@ def results_cmd(
 ) -> None:
     """Show stored results: latencies and throughput with 95% intervals, quality, validity,
     energy and cost (every figure with --format csv or json). A result aggregates its runs."""
-    from tournament.store import Store
     from tournament.store.aggregates import aggregated
 
     if fmt not in {"table", "csv", "json"}:
         fail([f"format: expected table, csv or json, got {fmt!r}."])
-    store = Store()
+    store = open_reader()
     records = store.results(
         workload=workload, scenario=scenario, machine=machine, round_name=round_name
     )

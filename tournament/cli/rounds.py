@@ -16,6 +16,7 @@ from tournament.cli.app import (
     console,
     echo,
     fail,
+    open_reader,
     open_writer,
     plain_row,
 )
@@ -150,7 +151,7 @@ def status_cmd(
     """Status, schedule, entries, runs by status, hypervolume and ranking of a round."""
     from tournament.rounds import round_status
 
-    status = round_status(open_writer(), name)
+    status = round_status(open_reader(), name)
     if as_json:
         json.dump(status, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
@@ -226,7 +227,7 @@ def list_cmd() -> None:
     table = Table(title="Rounds")
     for col in ("round", "status", "opened", "closed", "spec sha256"):
         table.add_column(col)
-    for row in open_writer().rounds():
+    for row in open_reader().rounds():
         plain_row(
             table,
             row.name,

@@ -11,12 +11,16 @@ from tournament.cost.model import (
     priced,
     pricing_for,
 )
+from tournament.cost.roofline import Bound, bound_of, interpolate
 
 __all__ = [
     "COST_FIGURES",
+    "Bound",
+    "bound_of",
     "cost_usd_per_million",
     "costs",
     "energy_cost_usd_per_million",
+    "interpolate",
     "precision_of",
     "priced",
     "pricing_for",

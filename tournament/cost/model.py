@@ -4,7 +4,11 @@
   time for a million samples at the measured throughput).
 * ``energy_cost_usd_per_million = energy_j_per_sample x 1e6 / 3.6e6 x tariff_usd_per_kwh``
   (1 kWh = 3.6e6 J).
-* ``roofline_fraction = gflops_per_s / peak GFLOP/s`` of the precision the model ran in.
+* ``roofline_fraction = gflops_per_s / peak GFLOP/s`` of the precision the model ran in, at
+  the threads it ran with: the machine's measured peak where it has one, else the nominal
+  one (:mod:`tournament.cost.roofline`; ``Pricing.peak_source`` says which).
+* ``result.extra["roofline"]``: the compute/memory ``bound`` judgement
+  (:func:`tournament.cost.roofline.bound_of`), set by :func:`priced` when it is known.
 
 The two costs are reported separately and never added: a cloud price already includes the
 electricity, while for owned hardware the price per hour is the amortisation and the energy
@@ -17,6 +21,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tournament.cost.roofline import (
+    bound_of,
+    measured_bandwidth,
+    measured_peak,
+    nominal_peak,
+    threads_of,
+)
 from tournament.results.estimate import Estimate, IntervalKind, Provenance
 from tournament.results.result import Pricing, Result
 
@@ -46,24 +57,33 @@ def pricing_for(machine: Mapping[str, Any], config: Mapping[str, Any]) -> Pricin
     """The prices of ``machine`` (a machine spec as a dict) for a configuration.
 
     ``config`` is a submission's configuration (``quantization``,
-    ``runtime_options.execution_provider``); the peak is the first GPU's for a GPU run, else
-    the CPU's, for the precision the quantization runs in.
+    ``runtime_options.execution_provider`` and ``intra_op_threads``); the peak is the first
+    GPU's for a GPU run, else the CPU's measured peak for the precision the quantization runs
+    in at the configuration's threads, else its nominal peak (rules in
+    :mod:`tournament.cost.roofline`).
     """
     options = config.get("runtime_options") or {}
     precision = precision_of(config.get("quantization"))
     device = str(options.get("execution_provider") or "cpu")
-    table = machine.get("peak_gflops") or {}
+    threads = threads_of(config)
     gpus = machine.get("gpus") or []
-    if device in ("cuda", "gpu") and gpus:
-        table = gpus[0].get("peak_gflops") or {}
-    peak = table.get(precision, table.get("fp32"))
+    on_gpu = device in ("cuda", "gpu") and bool(gpus)
+    measured = None if on_gpu else machine.get("measured")
+    chosen = measured_peak(measured, precision, threads) if measured else None
+    if chosen is None:
+        chosen = nominal_peak(machine, precision, threads, gpu=on_gpu)
+    peak, peak_source = chosen if chosen else (None, "")
     return Pricing(
         price_usd_per_hour=_opt(machine.get("price_usd_per_hour")),
         tariff_usd_per_kwh=_opt(machine.get("tariff_usd_per_kwh")),
-        peak_gflops=float(peak) if peak else None,
+        peak_gflops=peak,
         precision=precision,
         device=device,
         source=str(machine.get("price_source") or f"machine {machine.get('id', '?')}"),
+        price_date=None if machine.get("price_date") is None else str(machine["price_date"]),
+        peak_source=peak_source,
+        threads=threads,
+        bandwidth_gb_s=measured_bandwidth(measured, threads),
     )
 
 
@@ -102,8 +122,17 @@ def costs(result: Result, pricing: Pricing) -> dict[str, Estimate | None]:
 
 
 def priced(result: Result, pricing: Pricing) -> Result:
-    """``result`` with its cost figures computed at ``pricing`` (and the pricing kept)."""
-    return result.with_figures(costs(result, pricing), pricing=pricing)
+    """``result`` with its cost figures computed at ``pricing`` (and the pricing kept).
+
+    When the compute/memory judgement is known (:func:`tournament.cost.roofline.bound_of`)
+    it is kept in ``extra["roofline"]``; when it is unknown that key is absent (a judgement
+    from earlier prices is removed), so ``bound_of(result, result.pricing)`` says why.
+    """
+    bound = bound_of(result, pricing)
+    extra = {k: v for k, v in result.extra.items() if k != "roofline"}
+    if bound.bound is not None:
+        extra["roofline"] = bound.to_dict()
+    return result.with_figures(costs(result, pricing), pricing=pricing, extra=extra)
 
 
 def _machine_cost(throughput: Estimate | None, pricing: Pricing) -> Estimate | None:
@@ -149,7 +178,8 @@ def _roofline(gflops: Estimate | None, pricing: Pricing) -> Estimate | None:
         (low / peak, high / peak) if gflops.has_interval else None,
         "fraction",
         gflops,
-        f"gflops_per_s / {pricing.precision} peak {peak:g} GFLOP/s on {pricing.device}",
+        f"gflops_per_s / {pricing.precision} peak {peak:.4g} GFLOP/s on {pricing.device}"
+        + (f" ({pricing.peak_source})" if pricing.peak_source else ""),
     )
 
 

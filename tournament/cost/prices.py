@@ -7,6 +7,7 @@ Format (YAML or JSON; machine id -> its price, tariff optional)::
       price_usd_per_hour: 0.15
       tariff_usd_per_kwh: 0.30   # optional: keep the machine's tariff when left out
       note: my own server, 3-year amortisation   # optional
+      date: 2026-12-01          # optional: when the price was read (stored with the costs)
 
 ``tourney results --prices prices.yaml`` and a round's ``prices:`` apply the table to the
 stored machine specs and recompute the cost figures with :func:`tournament.cost.priced`;
@@ -16,12 +17,13 @@ submissions (size-bounded, no aliases, no duplicate keys, no NaN).
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
 from tournament.cost.model import pricing_for
 from tournament.errors import UserError
@@ -38,6 +40,17 @@ class MachinePrice(BaseModel):
     price_usd_per_hour: float = Field(ge=0, le=10_000, allow_inf_nan=False)
     tariff_usd_per_kwh: float | None = Field(default=None, ge=0, le=10, allow_inf_nan=False)
     note: str = Field(default="", max_length=500)
+    date: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="When the price was read (YYYY-MM or YYYY-MM-DD).",
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        """A YAML date (``2026-11-30`` unquoted) as its ISO text."""
+        return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 class PriceTable(RootModel[dict[str, MachinePrice]]):
@@ -56,6 +69,7 @@ class PriceTable(RootModel[dict[str, MachinePrice]]):
             return dict(machine)
         updated = dict(machine, price_usd_per_hour=price.price_usd_per_hour)
         updated["price_source"] = f"price table{': ' + price.note if price.note else ''}"
+        updated["price_date"] = price.date
         if price.tariff_usd_per_kwh is not None:
             updated["tariff_usd_per_kwh"] = price.tariff_usd_per_kwh
         return updated

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from tournament.results.estimate import Estimate
 
@@ -23,15 +24,24 @@ if TYPE_CHECKING:
     from tournament.workloads.base import Feed
 
 
+INCONSISTENT_RULES = "inconsistent_rules"
+"""The pydantic error type of rules whose fields contradict each other (its message names the
+field and what was expected)."""
+
+
 class Rules(BaseModel):
     """Measurement rules (MLPerf-style). A round may tighten them.
 
     Measure until *both* ``min_duration_s`` and ``min_queries`` are met, after ``warmup_queries``
     (and at least ``warmup_s``) that are not recorded; stop at ``max_duration_s`` regardless
     (the result then records that the minimum was not met).
+
+    Strict and consistent: numbers are numbers (no string, no bool), flags are booleans, every
+    number is finite, and ``min_duration_s <= max_duration_s <= timeout_s`` (a run that would
+    stop before its minimum, or be killed before its maximum, is refused up front).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     warmup_queries: int = Field(default=10, ge=0, le=100_000)
     warmup_s: float = Field(default=0.5, ge=0, le=600)
@@ -61,6 +71,34 @@ class Rules(BaseModel):
             "timed window; a run above it is contended and does not count."
         ),
     )
+    contention_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description=(
+            "Times a contended run is measured again (in a fresh worker) before the contended "
+            "one is recorded, flagged and not counted."
+        ),
+    )
+    max_speed_drift: float | None = Field(
+        default=0.25,
+        gt=0.0,
+        le=10.0,
+        description=(
+            "Largest relative change of the machine speed index (a fixed reference kernel timed "
+            "before and after the run) a run may show; above it the run is flagged drifted and "
+            "does not count. None: measured and shown, not judged."
+        ),
+    )
+    server_confirm_seeds: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description=(
+            "Extra arrival seeds the server scenario's peak search confirms its final bracket "
+            "with (server_find_peak): the peak is the highest rate every seed sustains."
+        ),
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     bootstrap_resamples: int = Field(default=1000, ge=100, le=100_000)
     timeout_s: float = Field(default=1800.0, gt=0, le=86_400)
@@ -75,6 +113,23 @@ class Rules(BaseModel):
         ),
     )
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Rules:
+        if self.min_duration_s > self.max_duration_s:
+            raise PydanticCustomError(
+                INCONSISTENT_RULES,
+                f"max_duration_s: expected at least min_duration_s ({self.min_duration_s:g} s), "
+                f"got {self.max_duration_s:g} s (the run would stop before its minimum duration)",
+            )
+        if self.max_duration_s > self.timeout_s:
+            raise PydanticCustomError(
+                INCONSISTENT_RULES,
+                f"timeout_s: expected at least max_duration_s ({self.max_duration_s:g} s), got "
+                f"{self.timeout_s:g} s (the run would be killed before its timed window could "
+                "end)",
+            )
+        return self
+
     @classmethod
     def quick(cls) -> Rules:
         """Short rules for tests and smoke runs (not comparable with full runs): one run, so
@@ -82,6 +137,9 @@ class Rules(BaseModel):
         return cls(
             runs=1,
             max_foreign_cpu_share=1.0,
+            contention_retries=0,
+            max_speed_drift=None,
+            server_confirm_seeds=0,
             warmup_queries=3,
             warmup_s=0.0,
             min_duration_s=0.2,
@@ -135,7 +193,10 @@ class Scenario(ABC):
     Contract:
     * ``check`` is cheap and returns one sentence per problem, naming the rules field.
     * ``run`` calls only ``predictor.predict`` and times every query with
-      ``time.perf_counter_ns``; it never builds models or touches the store.
+      ``time.perf_counter_ns``; it never builds models or touches the store. It wraps the
+      queries it records, and nothing else (no warm-up), in
+      :func:`tournament.harness.window.timed_window`, exactly once: energy and contention are
+      measured over that window.
     * ``figures`` is deterministic for a log and rules (seeded bootstrap).
     """
 
@@ -189,3 +250,8 @@ class Scenario(ABC):
     def invalid_reasons(self, result: Result) -> list[str]:
         """Why ``result`` breaks this scenario's own rule (beyond the common ones)."""
         return []
+
+    def query_unit(self, batch_size: int) -> str:
+        """What one latency is the latency *of*, for entries of ``batch_size`` samples per
+        query: ``query`` (one sample) or ``query of N samples``; shown beside latencies."""
+        return "query" if batch_size == 1 else f"query of {batch_size} samples"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from tournament.harness.base import QueryLog, Rules
+from tournament.harness.window import timed_window
 
 if TYPE_CHECKING:
     from tournament.runtimes.base import Predictor
@@ -104,13 +105,14 @@ def measure_closed(
     warm = warm_up(predict, feeds, queries=rules.warmup_queries, seconds=rules.warmup_s)
     gc.collect()
     min_ns = math.ceil(rules.min_duration_s * 1e9)
-    result = run_closed_loop(
-        predict,
-        feeds,
-        min_queries=min_queries,
-        min_duration_ns=min_ns,
-        max_duration_ns=math.ceil(rules.max_duration_s * 1e9),
-    )
+    with timed_window():
+        result = run_closed_loop(
+            predict,
+            feeds,
+            min_queries=min_queries,
+            min_duration_ns=min_ns,
+            max_duration_ns=math.ceil(rules.max_duration_s * 1e9),
+        )
     queries = int(result.latencies_ns.shape[0])
     met = queries >= min_queries and result.duration_ns >= min_ns
     return QueryLog(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tournament.harness.base import QueryLog, Rules, SampleSource, Scenario
 from tournament.harness.closed_loop import measure_closed
 from tournament.harness.source import check_batch_size, feeds_for
+from tournament.results.estimate import Estimate
 
 if TYPE_CHECKING:
     from tournament.runtimes.base import Predictor
@@ -30,6 +31,20 @@ class Offline(Scenario):
     def primary_metric(self, rules: Mapping[str, Any] | None = None) -> str:
         """``throughput_sps`` (samples per second with every query issued at once)."""
         return "throughput_sps"
+
+    def query_unit(self, batch_size: int) -> str:
+        """Offline's latencies are per *batch* (its throughput is per sample)."""
+        return f"batch of {batch_size} samples" if batch_size > 1 else "batch of 1 sample"
+
+    def figures(self, log: QueryLog, rules: Rules) -> dict[str, Estimate]:
+        """As every closed-loop scenario; each latency says it is the latency of one batch."""
+        out = super().figures(log, rules)
+        unit = self.query_unit(int(log.samples_per_query[0]) if log.queries else 1)
+        for name, est in out.items():
+            if name.startswith("latency_"):
+                what = f"latency of one {unit} (completion minus issue)"
+                out[name] = est.with_(method=f"{what}; {est.method}" if est.method else what)
+        return out
 
     def run(
         self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules

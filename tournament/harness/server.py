@@ -31,7 +31,8 @@ from tournament.errors import UserError
 from tournament.harness.base import QueryLog, Rules, SampleSource, Scenario
 from tournament.harness.closed_loop import measure_closed, warm_up
 from tournament.harness.source import check_batch_size, feeds_for
-from tournament.harness.stats import latency_figures, percentile, poisson_throughput
+from tournament.harness.stats import latency_figures, poisson_throughput
+from tournament.harness.window import timed_window
 from tournament.results.estimate import Estimate
 
 if TYPE_CHECKING:
@@ -88,6 +89,25 @@ def calibrate_spin_ns(sleeps: int = 8, sleep_ns: int = 1_000_000) -> int:
         time.sleep(sleep_ns / 1e9)
         worst = max(worst, clock() - start - sleep_ns)
     return min(MAX_SPIN_NS, max(SPIN_NS, 2 * worst))
+
+
+def scheduled_percentile(latencies_ns: np.ndarray, unserved: int, q: float) -> float:
+    """The ``q``-th percentile over every *scheduled* query: the served ones' latencies and
+    ``unserved`` queries counted as infinitely late (numpy's ``'linear'`` method otherwise).
+
+    Returns ``inf`` when the percentile falls on an unserved query.
+    """
+    served = np.sort(np.asarray(latencies_ns, dtype=np.float64))
+    if unserved <= 0:
+        return float(np.percentile(served, q)) if served.size else math.inf
+    n = served.size + unserved
+    h = (n - 1) * q / 100.0
+    k = math.floor(h)
+    frac = h - k
+    if k >= served.size or (frac > 0 and k + 1 >= served.size):
+        return math.inf
+    low = float(served[k])
+    return low if frac == 0 else low + frac * (float(served[k + 1]) - low)
 
 
 class Served(NamedTuple):
@@ -171,14 +191,21 @@ class Server(Scenario):
         """With ``server_find_peak``: search the peak QPS meeting the p99 bound first."""
         if not rules.server_find_peak:
             return rules, {}
-        qps, probes = find_peak(predictor, source, batch_size, rules)
-        if qps <= 0:
+        peak = find_peak(predictor, source, batch_size, rules)
+        if peak.qps <= 0:
             raise UserError(
                 f"rules.server_latency_bound_ms: no QPS met the p99 bound of "
-                f"{rules.server_latency_bound_ms:g} ms."
+                f"{rules.server_latency_bound_ms:g} ms under the minimum rules."
             )
-        found = {"find_peak": {"peak_qps": qps, "probes": [list(p) for p in probes]}}
-        return rules.model_copy(update={"server_target_qps": qps}), found
+        found = {
+            "find_peak": {
+                "peak_qps": peak.qps,
+                "bracket_qps": [peak.qps, peak.above],
+                "confirmed_seeds": list(peak.seeds),
+                "probes": [list(p) for p in peak.probes],
+            }
+        }
+        return rules.model_copy(update={"server_target_qps": peak.qps}), found
 
     def figures(self, log: QueryLog, rules: Rules) -> dict[str, Estimate]:
         """Latencies as every scenario; throughput with a Poisson count interval."""
@@ -189,12 +216,21 @@ class Server(Scenario):
         return out
 
     def invalid_reasons(self, result: Result) -> list[str]:
-        """The p99 latency must meet the rules' bound (MLPerf's server constraint)."""
+        """The p99 latency must meet the rules' bound (MLPerf's server constraint); a query
+        scheduled but never served (the run hit ``max_duration_s``) counts as over it."""
+        reasons = []
         bound = result.rules.get("server_latency_bound_ms")
         p99 = result.value("latency_p99_ms")
         if bound and p99 is not None and p99 > float(bound):
-            return [f"p99 {p99:.4g} ms over the {float(bound):g} ms latency bound"]
-        return []
+            reasons.append(f"p99 {p99:.4g} ms over the {float(bound):g} ms latency bound")
+        unserved = int(result.extra.get("unserved_queries") or 0)
+        if unserved > 0:
+            scheduled = result.extra.get("scheduled_queries", "?")
+            reasons.append(
+                f"{unserved} of {scheduled} scheduled queries never served before "
+                "max_duration_s (counted as over the latency bound)"
+            )
+        return reasons
 
     def run(
         self, predictor: Predictor, source: SampleSource, batch_size: int, rules: Rules
@@ -206,12 +242,15 @@ class Server(Scenario):
         warm = warm_up(
             predictor.predict, feeds, queries=rules.warmup_queries, seconds=rules.warmup_s
         )
+        spin = calibrate_spin_ns()
         gc.collect()
         max_ns = math.ceil(rules.max_duration_s * 1e9)
-        served = serve(predictor.predict, feeds, offsets, max_ns, calibrate_spin_ns())
+        with timed_window():
+            served = serve(predictor.predict, feeds, offsets, max_ns, spin)
         latencies, duration = served.latencies_ns, served.duration_ns
         queries = int(latencies.shape[0])
-        p99_ms = percentile(latencies, 99) / 1e6
+        unserved = int(offsets.shape[0]) - queries
+        p99_ms = scheduled_percentile(latencies, unserved, 99) / 1e6
         met = served.completed and queries >= rules.min_queries
         met = met and duration >= rules.min_duration_s * 1e9
         return QueryLog(
@@ -224,9 +263,10 @@ class Server(Scenario):
                 "target_qps": qps,
                 "achieved_qps": queries / (duration / 1e9),
                 "scheduled_queries": int(offsets.shape[0]),
+                "unserved_queries": unserved,
                 "latency_bound_ms": rules.server_latency_bound_ms,
                 "p99_ms": p99_ms,
-                "p99_bound_met": p99_ms <= rules.server_latency_bound_ms,
+                "p99_bound_met": bool(p99_ms <= rules.server_latency_bound_ms),
                 "batch_size": batch_size,
                 "warmup_queries": warm,
                 "seed": rules.seed,
@@ -238,6 +278,26 @@ class Server(Scenario):
         )
 
 
+class Peak(NamedTuple):
+    """What :func:`find_peak` found.
+
+    ``qps`` is the highest probed rate every seed sustained (0 when none did); the peak lies in
+    ``[qps, above]``: ``above`` is the lowest probed rate that failed, or the one-server capacity
+    when the capacity itself was sustained (no stable server exceeds it). ``probes`` are
+    ``(qps, p99_ms, met, seed)`` in the order run; ``seeds`` are the arrival seeds the final
+    rate was confirmed with.
+    """
+
+    qps: float
+    above: float
+    probes: list[tuple[float, float, bool, int]]
+    seeds: tuple[int, ...]
+
+
+MAX_STEPS_DOWN = 5
+"""Most times :func:`find_peak` steps down when another seed does not confirm the bracket."""
+
+
 def find_peak(
     predictor: Predictor,
     source: SampleSource,
@@ -247,19 +307,22 @@ def find_peak(
     lo: float | None = None,
     hi: float | None = None,
     tolerance: float = 0.05,
-) -> tuple[float, list[tuple[float, float, bool]]]:
-    """The highest target QPS whose server-run p99 meets ``rules.server_latency_bound_ms``.
+) -> Peak:
+    """The highest target QPS whose server runs meet the rules (see :class:`Peak`).
+
+    A probe at a rate *meets* when its run met the minimum rules (duration and query count,
+    every scheduled query served before ``max_duration_s``) and its p99 over the scheduled
+    queries (unserved ones counted as infinitely late) is within
+    ``rules.server_latency_bound_ms``.
 
     Method: the upper bound ``hi`` defaults to the capacity of a queue of one server,
     ``1 / mean service time``, measured by a back-to-back (single-stream-like) run of
     ``batch_size`` queries under ``rules``; no stable server can exceed it. ``lo`` defaults to
-    ``hi / 20``. If ``hi`` meets the bound it is the peak; if ``lo`` does not, the peak is 0.
-    Otherwise bisect, each probe a :class:`Server` run under ``rules`` with
-    ``server_target_qps`` set to the probe, until ``hi - lo <= tolerance * hi``; the peak is
-    the last rate that met the bound (``lo``).
-
-    Returns:
-        ``(peak_qps, probes)`` with probes as ``(qps, p99_ms, met)`` in the order run.
+    ``hi / 20``. If ``hi`` meets it is the candidate; if ``lo`` does not, the peak is 0.
+    Otherwise bisect until ``hi - lo <= tolerance * hi``; the candidate is ``lo``. The
+    candidate is then confirmed with ``rules.server_confirm_seeds`` other arrival seeds
+    (``rules.seed + 1, ...``); if one fails, the bracket's top becomes the candidate and the
+    candidate steps down by ``tolerance`` (at most :data:`MAX_STEPS_DOWN` times, then 0).
     """
     check_batch_size(batch_size)
     if not 0.0 < tolerance < 1.0:
@@ -269,23 +332,37 @@ def find_peak(
     lo = hi / 20.0 if lo is None else lo
     if not 0.0 < lo < hi:
         raise UserError(f"lo: expected 0 < lo < hi, got lo={lo!r} and hi={hi!r}.")
-    probes: list[tuple[float, float, bool]] = []
+    probes: list[tuple[float, float, bool, int]] = []
 
-    def meets(qps: float) -> bool:
+    def meets(qps: float, seed: int = rules.seed) -> bool:
         log = Server().run(
-            predictor, source, batch_size, rules.model_copy(update={"server_target_qps": qps})
+            predictor,
+            source,
+            batch_size,
+            rules.model_copy(update={"server_target_qps": qps, "seed": seed}),
         )
-        probes.append((qps, float(log.extra["p99_ms"]), bool(log.extra["p99_bound_met"])))
-        return probes[-1][2]
+        met = bool(log.extra["p99_bound_met"]) and bool(log.extra["min_rules_met"])
+        probes.append((qps, float(log.extra["p99_ms"]), met, seed))
+        return met
 
+    seeds = tuple(rules.seed + k for k in range(1, rules.server_confirm_seeds + 1))
     if meets(hi):
-        return hi, probes
-    if not meets(lo):
-        return 0.0, probes
-    while hi - lo > tolerance * hi:
-        mid = (lo + hi) / 2.0
-        lo, hi = (mid, hi) if meets(mid) else (lo, mid)
-    return lo, probes
+        candidate, above = hi, hi
+    elif not meets(lo):
+        return Peak(0.0, lo, probes, ())
+    else:
+        while hi - lo > tolerance * hi:
+            mid = (lo + hi) / 2.0
+            lo, hi = (mid, hi) if meets(mid) else (lo, mid)
+        candidate, above = lo, hi
+    for step in range(MAX_STEPS_DOWN + 1):
+        if step:  # a seed failed at the candidate: it is the new top, step below it
+            above, candidate = candidate, candidate * (1.0 - tolerance)
+            if not meets(candidate):
+                continue
+        if all(meets(candidate, seed) for seed in seeds):
+            return Peak(candidate, above, probes, seeds)
+    return Peak(0.0, candidate, probes, seeds)
 
 
 def capacity_qps(

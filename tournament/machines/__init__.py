@@ -23,6 +23,9 @@ MACHINE_SOURCES: Registry[MachineSource] = Registry(
 
 DEFAULT_SOURCE = "default"
 
+AUTO_MEASUREMENT_MAX_AGE_S = 86_400.0
+"""The auto-registration of ``local`` reuses a measurement of this host up to a day old."""
+
 
 def source() -> MachineSource:
     """The machine source the core uses (the one registered as ``default``)."""
@@ -44,12 +47,17 @@ def register(store: StoreWriter, spec: Machine) -> bool:
 def spec_of(store: StoreWriter, machine_id: str) -> dict[str, Any]:
     """The registered spec of ``machine_id``; ``local`` is detected and registered on first use.
 
-    A detected ``local`` machine has no known price (0 USD/h, noted in the spec) until it is
-    registered with ``tourney machines register --detect --price-per-hour P``.
+    A detected ``local`` machine has no known price (unknown, noted in the spec) until it is
+    registered with ``tourney machines register --detect --price-per-hour P``. Its peaks and
+    bandwidth are measured (:meth:`MachineSource.measure`), reusing a measurement of this host
+    at most :data:`AUTO_MEASUREMENT_MAX_AGE_S` old.
     """
     row = store.machine(machine_id)
     if row is None and machine_id == "local":
-        register(store, source().detect("local"))
+        chosen = source()
+        register(
+            store, chosen.measure(chosen.detect("local"), max_age_s=AUTO_MEASUREMENT_MAX_AGE_S)
+        )
         row = store.machine("local")
     if row is None:
         raise UserError(
@@ -60,6 +68,7 @@ def spec_of(store: StoreWriter, machine_id: str) -> dict[str, Any]:
 
 
 __all__ = [
+    "AUTO_MEASUREMENT_MAX_AGE_S",
     "DEFAULT_SOURCE",
     "MACHINE_SOURCES",
     "Machine",

@@ -56,6 +56,8 @@ class MachineSource(ABC):
     * ``parse(machine.to_dict())`` equals ``machine``; ``parse`` and ``load`` raise
       :class:`~tournament.errors.UserError` with one sentence per problem, naming the file (or
       ``source``) and the field.
+    * ``measure`` returns the machine with its peaks and memory bandwidth measured on this
+      host; a source that cannot measure returns the machine as it is.
     * Nothing here touches the store.
     """
 
@@ -68,6 +70,19 @@ class MachineSource(ABC):
         price_usd_per_hour: float | None = None,
     ) -> Machine:
         """This machine, under the id ``machine_id``."""
+
+    def measure(self, machine: Machine, *, max_age_s: float | None = None) -> Machine:
+        """``machine`` with peaks and bandwidth measured on this host.
+
+        Args:
+            machine: the machine this host is (its CPU model must be this host's).
+            max_age_s: a kept measurement of this host at most this old may be reused;
+                None measures now.
+
+        Raises:
+            UserError: this host's CPU model is not ``machine``'s.
+        """
+        return machine
 
     @abstractmethod
     def load(self, path: Path) -> Machine:

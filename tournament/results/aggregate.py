@@ -6,14 +6,20 @@ load). So a result is the aggregate of the runs of one configuration under one s
 rules (``rules.runs`` of them, fresh worker process each, interleaved with the other entries):
 
 * each figure is the **mean of the runs' values**, with a **95 % Student-t interval over the
-  runs** (``mean +- t(0.975, N - 1) x s / sqrt(N)``, interval kind ``between-runs``): it
-  covers run-to-run variance, and with three runs it is honestly wide (t = 4.30);
+  runs** (interval kind ``between-runs``): it covers run-to-run variance, and with three runs
+  it is honestly wide (t = 4.30). Positive figures (latencies, throughput, energy, cost: all
+  but a few) vary multiplicatively and cannot be negative, so their interval is taken on the
+  log scale, ``mean x/ exp(t(0.975, N - 1) x s_log / sqrt(N))`` (``s_log``: the standard
+  deviation of the runs' logarithms); a figure with a value <= 0 in some run gets the plain
+  ``mean +- t x s / sqrt(N)``;
 * each run's own value and within-run interval are kept (:func:`per_run`, in
   ``extra["per_run"]``) as the secondary figure;
 * runs may differ in their seed (a round's seeds x repeats), nothing else of their rules;
 * counts (queries, samples, duration) add up; the minimum rules must hold in every run; the
   quality is the worst run's (the evaluation is deterministic, so they agree); a percentile is
-  insufficient when any run's is; the contention is the most contended run's.
+  insufficient when any run's is; the contention is the most contended run's (with every
+  run's share, so validity says how many were contended) and the speed index the one of the
+  largest drift (likewise); the discarded contended attempts of every run are kept.
 
 One run is returned as it is (its interval stays ``within-run``).
 """
@@ -51,15 +57,26 @@ def between_runs(values: Sequence[float], unit: str, like: Estimate) -> Estimate
     """The mean of ``values`` with its 95 % t interval over runs, labelled like ``like``."""
     n = len(values)
     mean = math.fsum(values) / n
-    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
-    half = t975(n - 1) * sd / math.sqrt(n)
-    method = f"mean of {n} runs; 95 % t interval over runs (df {n - 1})"
+    if all(v > 0 for v in values):
+        # Positive figures (times, rates, energies) vary multiplicatively: the t interval is
+        # taken on their logarithms and applied to the mean as a factor, so it stays positive.
+        logs = [math.log(v) for v in values]
+        centre = math.fsum(logs) / n
+        sd = math.sqrt(math.fsum((x - centre) ** 2 for x in logs) / (n - 1))
+        factor = math.exp(min(t975(n - 1) * sd / math.sqrt(n), 700.0))
+        low, high = mean / factor, mean * factor
+        method = f"mean of {n} runs; 95 % t interval over runs on the log scale (df {n - 1})"
+    else:
+        sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
+        half = t975(n - 1) * sd / math.sqrt(n)
+        low, high = mean - half, mean + half
+        method = f"mean of {n} runs; 95 % t interval over runs (df {n - 1})"
     if like.method:
         method += f"; each run: {like.method}"
     return Estimate(
         mean,
-        mean - half,
-        mean + half,
+        low,
+        high,
         unit=unit,
         provenance=like.provenance,
         method=method,
@@ -117,6 +134,10 @@ def aggregate(results: Sequence[Result]) -> Result:
     if measured:  # the result is as contended as its most contended run
         extra["contention"] = max(measured, key=lambda c: c.get("foreign_cpu_share", 0.0))
         extra["per_run_contention"] = [c.get("foreign_cpu_share") for c in samples]
+    extra.update(_speed_indices(results))
+    attempts = [a for r in results for a in r.extra.get("contention_attempts") or []]
+    if attempts:
+        extra["contention_attempts"] = attempts
     return replace(
         first,
         queries=sum(r.queries for r in results),
@@ -128,6 +149,18 @@ def aggregate(results: Sequence[Result]) -> Result:
         latencies_ms=tuple(x for r in results for x in r.latencies_ms),
         extra={**dict(first.extra), **extra},
     )
+
+
+def _speed_indices(results: Sequence[Result]) -> dict[str, Any]:
+    """The speed index of the run of the largest drift, and every run's drift."""
+    indices = [r.extra.get("speed_index") or {} for r in results]
+    known = [i for i in indices if i.get("drift") is not None]
+    if not known:
+        return {}
+    return {
+        "speed_index": max(known, key=lambda i: abs(float(i["drift"]))),
+        "per_run_speed_drift": [i.get("drift") for i in indices],
+    }
 
 
 def _identity(result: Result) -> tuple[str, dict[str, Any], int]:

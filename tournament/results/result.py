@@ -31,6 +31,9 @@ class Pricing:
     """The prices a result's costs were computed with, and where they came from.
 
     ``None`` means unknown (nobody gave it): the figures that need it are unknown too.
+    ``peak_source`` says where ``peak_gflops`` came from (a measured kernel or the nominal
+    formula), ``threads`` the threads it is taken at, ``bandwidth_gb_s`` the measured memory
+    bandwidth at those threads.
     """
 
     price_usd_per_hour: float | None
@@ -39,6 +42,11 @@ class Pricing:
     precision: str = "fp32"
     device: str = "cpu"
     source: str = ""
+    price_date: str | None = None
+    """When the price was read (``YYYY-MM[-DD]``); None where nobody said."""
+    peak_source: str = ""
+    threads: int | None = None
+    bandwidth_gb_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -49,6 +57,10 @@ class Pricing:
             "precision": self.precision,
             "device": self.device,
             "source": self.source,
+            "price_date": self.price_date,
+            "peak_source": self.peak_source,
+            "threads": self.threads,
+            "bandwidth_gb_s": self.bandwidth_gb_s,
         }
 
     @classmethod
@@ -61,6 +73,10 @@ class Pricing:
             precision=str(data.get("precision", "fp32")),
             device=str(data.get("device", "cpu")),
             source=str(data.get("source", "")),
+            price_date=None if data.get("price_date") is None else str(data["price_date"]),
+            peak_source=str(data.get("peak_source") or ""),
+            threads=None if data.get("threads") is None else int(data["threads"]),
+            bandwidth_gb_s=_opt(data.get("bandwidth_gb_s")),
         )
 
 

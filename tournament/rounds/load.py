@@ -49,5 +49,17 @@ def stored_spec(row: RoundRecord) -> RoundSpec:
 
     Specs stored by earlier versions are read with their old names (see
     :data:`tournament.rounds.spec.LEGACY_OBJECTIVES`); a new spec file must use the new ones.
+
+    Raises:
+        UserError: the stored spec fails today's checks (one sentence per problem, naming the
+            round and the field).
     """
-    return RoundSpec.model_validate(dict(row.spec), context={"stored": True})
+    from tournament.schema.validate import pydantic_problems
+
+    try:
+        return RoundSpec.model_validate(dict(row.spec), context={"stored": True})
+    except ValidationError as exc:  # stored before today's checks (e.g. a NaN reference)
+        problems = [p.replace(": value error, ", ": ") for p in pydantic_problems(exc)]
+        raise UserError(
+            [f"round {row.name}: its stored spec is not valid today: {p}" for p in problems]
+        ) from None

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from croniter import CroniterBadDateError
+
 from tournament.errors import UserError
 from tournament.rounds.lease import LEASE_TTL_S, LeaseHeld, RoundLease
 from tournament.rounds.lifecycle import CLOSED, DRAFT, close_round, open_round
@@ -41,8 +43,9 @@ class Action:
 
     round_name: str
     action: str
-    """``opened``, ``ran``, ``closed``, ``busy`` (another scheduler holds the lease) or
-    ``failed`` (the reason in ``detail``; the scheduler goes on with other rounds)."""
+    """``opened``, ``ran``, ``closed``, ``busy`` (another scheduler holds the lease),
+    ``failed`` (the reason in ``detail``; the scheduler goes on with other rounds) or
+    ``skipped`` (its stored spec or schedule cannot be acted on: the reason in ``detail``)."""
     detail: str = ""
 
 
@@ -89,7 +92,16 @@ class Scheduler:
         """Do what is due now for every round; returns what was done."""
         actions: list[Action] = []
         for row in self.store.rounds():
-            if plan(row, self.clock()):
+            try:
+                due = plan(row, self.clock())
+            except UserError as exc:  # a stored spec today's checks refuse: skip, go on
+                actions.append(Action(row.name, "skipped", "; ".join(exc.problems)))
+                continue
+            except CroniterBadDateError:  # a schedule that never fires (stored before checks)
+                reason = f"its schedule {row.schedule!r} never fires"
+                actions.append(Action(row.name, "skipped", reason))
+                continue
+            if due:
                 actions += self._act(row.name)
         return actions
 

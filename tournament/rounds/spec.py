@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -20,8 +20,8 @@ from tournament.cost.prices import PriceTable
 from tournament.harness.base import Rules
 from tournament.schema.submission import NAME_PATTERN, Quantization
 
-Ratio = Annotated[float, Field(gt=0, le=1)]
-Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Ratio = Annotated[float, Field(gt=0, le=1, strict=True)]
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1, strict=True)]
 CLASS_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,15}$"
 
 
@@ -33,7 +33,13 @@ class Division(StrEnum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Finite numbers only (no NaN or infinity in any spelling); numbers must be numbers.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+StrictFloat = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""A finite number given as a number (an int is a number; a string or a bool is not)."""
+StrictInt = Annotated[int, Field(strict=True)]
 
 
 LEGACY_OBJECTIVES = {"quality": "quality_ratio"}
@@ -54,7 +60,7 @@ class WorkloadRules(_Frozen):
         max_length=4,
         description="Accuracy classes: name -> quality / fp32 reference needed (MLPerf 99 %).",
     )
-    hypervolume_reference: dict[str, float] = Field(
+    hypervolume_reference: dict[str, StrictFloat] = Field(
         default_factory=dict, description="Reference point per objective (default: REFERENCE)."
     )
 
@@ -105,7 +111,7 @@ class RoundSpec(_Frozen):
     )
     prices: PriceTable | None = None
     seeds: tuple[Seed, ...] = Field(default=(0,), min_length=1, max_length=16)
-    repeats: int = Field(default=1, ge=1, le=100)
+    repeats: StrictInt = Field(default=1, ge=1, le=100)
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
     schedule: str | None = Field(default=None, max_length=128, description="Cron expression.")
@@ -115,8 +121,15 @@ class RoundSpec(_Frozen):
     def _cron(cls, value: str | None) -> str | None:
         from croniter import croniter
 
-        if value is not None and not croniter.is_valid(value):
+        if value is None:
+            return value
+        if not croniter.is_valid(value):
             raise ValueError(f"not a valid cron expression: {value!r}")
+        if never_fires(value):
+            raise ValueError(
+                f"the cron expression {value!r} never fires (no date matches it); expected one "
+                "that does, e.g. '0 9 * * 1' (Mondays at 09:00 UTC)"
+            )
         return value
 
     @field_validator("seeds")
@@ -273,6 +286,17 @@ def first_fire(spec: RoundSpec, after: datetime) -> datetime | None:
     if spec.schedule is None:
         return None
     return _next_fire(spec.schedule, after - timedelta(seconds=1))
+
+
+def never_fires(expression: str) -> bool:
+    """Whether a valid cron ``expression`` matches no date at all (``0 0 30 2 *``)."""
+    from croniter import CroniterBadDateError
+
+    try:
+        _next_fire(expression, datetime(2000, 1, 1, tzinfo=UTC))
+    except CroniterBadDateError:
+        return True
+    return False
 
 
 def _next_fire(expression: str, after: datetime) -> datetime:

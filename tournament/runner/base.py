@@ -20,6 +20,10 @@ class WorkItem:
     machine: str
     machine_spec: dict[str, Any] | None
     needs_gpu: bool = False
+    cpus: tuple[int, ...] | None = None
+    """The CPUs the driver planned this run's placement from (its affinity before it pinned
+    itself to the housekeeping CPUs, :mod:`tournament.runner.isolation`); None where the
+    worker is not on the driver's host: it plans from its own affinity."""
 
 
 class Backend(ABC):
@@ -50,6 +54,11 @@ class Backend(ABC):
             UserError: this backend cannot run those machines (one sentence, naming the option).
         """
         return cls()
+
+    def runs_on_this_host(self) -> bool:
+        """Whether every worker of this backend runs on the driver's host (so the driver's
+        CPUs are theirs); False unless a backend knows."""
+        return False
 
     @abstractmethod
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:

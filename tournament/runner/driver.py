@@ -3,6 +3,12 @@
 The driver is the only writer. It keeps at most one run in flight per machine, enforces each
 run's time limit, retries runs whose worker died (system failures) up to ``max_attempts``,
 records deterministic failures once, and on Ctrl-C puts unfinished runs back in the queue.
+
+A run whose result is *contended* (:func:`~tournament.results.validity.contention_reasons`:
+others used more of its CPUs than ``rules.max_foreign_cpu_share``) is measured again in a fresh
+worker, up to ``rules.contention_retries`` times, before anything is stored; the discarded
+attempts' contention samples go with the recorded result (``extra["contention_attempts"]``).
+After the bound the last, still contended, result is recorded: it does not count.
 """
 
 from __future__ import annotations
@@ -10,18 +16,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from tournament.cost import priced, pricing_for
 from tournament.results import Result
+from tournament.results.validity import contention_reasons
 from tournament.runner.base import Backend, WorkerError, WorkerLost, WorkItem
 
 if TYPE_CHECKING:
     from tournament.store.contract import StoreWriter
 
 ProgressFn = Callable[[str, int, str], None]
-"""Called as ``progress(machine, run_id, event)`` with event queued/started/done/failed."""
+"""Called as ``progress(machine, run_id, event)`` with event queued, started, done, failed,
+retrying (the worker died) or contended (measured again)."""
 
 
 @dataclass
@@ -52,6 +60,12 @@ def _timeout(item: WorkItem) -> float:
     return float(item.rules.get("timeout_s", 1800.0))
 
 
+def _contention_retries(item: WorkItem) -> int:
+    from tournament.harness.base import Rules
+
+    return Rules.model_validate(item.rules).contention_retries
+
+
 class Driver:
     """Dispatches queued runs of one store through one backend."""
 
@@ -69,6 +83,8 @@ class Driver:
         self.max_attempts = max_attempts
         self.machine_wait_s = machine_wait_s
         self.progress = progress or (lambda machine, run_id, event: None)
+        self._discarded: dict[int, list[dict[str, Any]]] = {}  # run id -> contended attempts
+        self._claimed: set[int] = set()  # re-queued for a contended re-run, still claimed
 
     def run(self, items: list[WorkItem]) -> RunSummary:
         """Measure ``items`` (already queued in the store); returns when all are settled."""
@@ -90,9 +106,12 @@ class Driver:
                             self._fail_unreachable(machine, queue, summary)
                         continue
                     item = queue.pop(0)
-                    if not self.store.claim_run(item.run_id, worker=self.backend.name):
+                    if item.run_id in self._claimed:  # a contended re-run: still ours, and
+                        self._claimed.discard(item.run_id)  # not an attempt of a lost worker
+                    elif self.store.claim_run(item.run_id, worker=self.backend.name):
+                        attempts[item.run_id] = attempts.get(item.run_id, 0) + 1
+                    else:
                         continue  # another driver took it
-                    attempts[item.run_id] = attempts.get(item.run_id, 0) + 1
                     self.progress(machine, item.run_id, "started")
                     flying[machine] = _InFlight(
                         item, self.backend.submit(item), time.monotonic(), _timeout(item)
@@ -104,9 +123,11 @@ class Driver:
         except KeyboardInterrupt:
             summary.interrupted = True
             self.backend.cancel()
-            for inflight in flying.values():
-                self.store.reset_run(inflight.item.run_id)
-                summary.requeued.append(inflight.item.run_id)
+            unfinished = {f.item.run_id for f in flying.values()} | self._claimed
+            self._claimed.clear()
+            for run_id in sorted(unfinished):
+                self.store.reset_run(run_id)
+                summary.requeued.append(run_id)
         return summary
 
     def _settle(
@@ -165,6 +186,11 @@ class Driver:
         except ValueError as exc:  # a worker that returned something other than a Result
             self._fail(item, f"the worker returned an invalid result: {exc}", summary)
             return
+        if self._measure_again(item, result, queues):
+            return
+        discarded = self._discarded.pop(item.run_id, [])
+        if discarded:
+            result = replace(result, extra={**result.extra, "contention_attempts": discarded})
         try:
             # record_result refuses results for closed rounds in the same transaction.
             self.store.record_result(item.run_id, result)
@@ -173,6 +199,21 @@ class Driver:
             return
         summary.done.append(item.run_id)
         self.progress(item.machine, item.run_id, "done")
+
+    def _measure_again(
+        self, item: WorkItem, result: Result, queues: dict[str, list[WorkItem]]
+    ) -> bool:
+        """Re-queue a contended run (kept claimed) while its retries last; True if it was."""
+        if not contention_reasons(result):
+            return False
+        discarded = self._discarded.setdefault(item.run_id, [])
+        if len(discarded) >= _contention_retries(item):
+            return False
+        discarded.append({"attempt": len(discarded) + 1, **result.extra["contention"]})
+        self._claimed.add(item.run_id)
+        queues[item.machine].insert(0, item)
+        self.progress(item.machine, item.run_id, "contended")
+        return True
 
     def _fail(self, item: WorkItem, message: str, summary: RunSummary) -> None:
         self.store.fail_run(item.run_id, message)

@@ -32,7 +32,7 @@ def run_item(item: WorkItem) -> dict[str, Any]:
     if max_mb:
         limit_memory(int(max_mb))
     try:
-        return measure(item.document, item.scenario, item.rules, item.machine_spec)
+        return measure(item.document, item.scenario, item.rules, item.machine_spec, cpus=item.cpus)
     except Exception as exc:  # the model or runtime raised: report the message, not retried
         if max_mb and is_out_of_memory(exc):
             raise WorkerError(memory_message(int(max_mb), exc)) from None
@@ -109,6 +109,9 @@ class LocalBackend(Backend):
 
     def machines(self) -> set[str]:
         return {self.machine_id}
+
+    def runs_on_this_host(self) -> bool:
+        return True
 
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:
         outer: Future[dict[str, Any]] = Future()

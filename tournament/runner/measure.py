@@ -10,6 +10,7 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from tournament import config
 from tournament.fingerprint import environment
 from tournament.harness.base import Rules
 from tournament.harness.stats import Summary
+from tournament.harness.window import observing
 from tournament.results import (
     Artifact,
     Estimate,
@@ -26,6 +28,7 @@ from tournament.results import (
     Quality,
     Result,
 )
+from tournament.runner import isolation, speed_index
 from tournament.runner.contention import sampled
 from tournament.schema.submission import Submission
 
@@ -48,11 +51,20 @@ def measure(
     scenario_name: str,
     rules_data: dict[str, Any],
     machine: dict[str, Any] | None = None,
+    *,
+    cpus: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Measure ``document`` (a submission) under ``scenario_name``; a :class:`Result` as a dict.
 
     ``machine`` is the registered spec of the machine this runs on (power meter parameters);
     without it the local machine is detected. Cost figures are added by the driver.
+
+    Before the model is prepared this process pins itself to the run's worker CPUs, planned
+    from ``cpus`` (the CPUs the driver saw) or, without them, from its own affinity, and the
+    runtime's thread counts are capped at those CPUs (:mod:`tournament.runner.isolation`;
+    affinity restored on return). The reference kernel of :mod:`tournament.runner.speed_index`
+    is timed right before and right after the timed window. ``extra`` records ``isolation``,
+    ``contention`` and ``speed_index``.
     """
     from tournament import harness, runtimes, workloads
     from tournament.harness.source import ArraySampleSource
@@ -67,39 +79,45 @@ def measure(
     spec = _machine(machine)
 
     phases: dict[str, float] = {}
-    t0 = time.perf_counter()
-    prepared = runtime.prepare(
-        workload,
-        sub.variant,
-        sub.quantization,
-        sub.runtime_options,
-        sub.quantization_options,
-        str(config.cache_dir("artifacts")),
-    )
-    phases["prepare_s"] = time.perf_counter() - t0
-    try:
-        pool = max(SAMPLE_POOL, sub.batch_size)
-        source = ArraySampleSource(workload.sample_inputs(sub.variant, pool))
-        rules, tuned = scenario.tune(prepared.predictor, source, sub.batch_size, rules)
-        device = sub.runtime_options.execution_provider.value
-        meter = best_meter(spec, device=device)
+    with isolation.worker(sub.runtime_options, cpus) as (options, placement):
         t0 = time.perf_counter()
-        with meter.measure() as reading, sampled() as contention:
-            log = scenario.run(prepared.predictor, source, sub.batch_size, rules)
-        phases["timed_s"] = time.perf_counter() - t0
-        summary = summarize(log, rules, scenario)
-        t0 = time.perf_counter()
-        eval_set = workload.eval_set(sub.variant)
-        outputs = evaluate(prepared.predictor, eval_set.batches(sub.batch_size))
-        phases["accuracy_s"] = time.perf_counter() - t0
-    finally:
-        prepared.predictor.close()
+        prepared = runtime.prepare(
+            workload,
+            sub.variant,
+            sub.quantization,
+            options,
+            sub.quantization_options,
+            str(config.cache_dir("artifacts")),
+        )
+        phases["prepare_s"] = time.perf_counter() - t0
+        try:
+            pool = max(SAMPLE_POOL, sub.batch_size)
+            source = ArraySampleSource(workload.sample_inputs(sub.variant, pool))
+            rules, tuned = scenario.tune(prepared.predictor, source, sub.batch_size, rules)
+            meter = best_meter(spec, device=options.execution_provider.value)
+            # The reference kernel runs right before and after the meters, never inside.
+            with speed_index.bracketed(placement.get("threads")) as speed:
+                t0 = time.perf_counter()
+                # Energy and contention over the timed window only (the scenario marks it).
+                with observing(meter.measure, sampled) as window:
+                    log = scenario.run(prepared.predictor, source, sub.batch_size, rules)
+                reading, contention = window.values
+                phases["timed_s"] = time.perf_counter() - t0
+            summary = summarize(log, rules, scenario)
+            t0 = time.perf_counter()
+            eval_set = workload.eval_set(sub.variant)
+            outputs = evaluate(prepared.predictor, eval_set.batches(sub.batch_size))
+            phases["accuracy_s"] = time.perf_counter() - t0
+        finally:
+            prepared.predictor.close()
 
     extra: dict[str, Any] = {
         **log.extra,
         "phases_s": phases,
         **tuned,
         "contention": contention.to_dict(),
+        "speed_index": speed.to_dict(),
+        "isolation": placement,
     }
     task_metrics = getattr(workload, "task_metrics", None)
     if callable(task_metrics):
@@ -150,14 +168,18 @@ def measure(
 
 def _energy_figures(reading: Any, summary: Summary) -> dict[str, Estimate]:
     """Energy and power of the timed window, labelled measured or estimated by the meter."""
-    # The meter's window includes warm-up; charge the timed window at the window's mean power.
+    # The meter covered the timed window only (warm-up and tuning excluded).
+    joules = float(reading.joules)
     watts = float(reading.avg_watts)
-    joules = watts * summary.duration_s
     if reading.is_estimate:
         provenance = Provenance.ESTIMATED
-        method = f"{reading.source}: CPU time x the machine's power envelope (an estimate)"
+        method = (
+            f"{reading.source}: CPU time x the machine's power envelope over the timed window "
+            "(an estimate)"
+        )
     else:
-        provenance, method = Provenance.MEASURED, f"{reading.source} energy counter"
+        provenance = Provenance.MEASURED
+        method = f"{reading.source} energy counter over the timed window"
 
     def joule(value: float) -> Estimate:
         return Estimate(value, unit="J", provenance=provenance, method=method)

@@ -5,6 +5,9 @@
   benchmarks share a machine. It is shut down by :meth:`close`.
 * Existing cluster: ``address="auto"`` or ``HOST:PORT``; nodes joined with
   ``tourney worker start --machine ID`` advertise their own ``machine:ID`` resource.
+* Isolation: the embedded cluster is started while the driver is pinned to its housekeeping
+  CPUs (:mod:`tournament.runner.isolation`), so its processes inherit them; each task pins
+  itself to its worker CPUs. A joined cluster's processes keep their own affinity.
 * Each task runs in a fresh worker process (``max_calls=1``). Ray retries a task whose worker
   died (``max_retries``); an exception raised by the measurement is not retried.
 """
@@ -106,6 +109,15 @@ class RayBackend(Backend):
                 if key.startswith(RESOURCE_PREFIX):
                     alive.add(key[len(RESOURCE_PREFIX) :])
         return alive
+
+    def runs_on_this_host(self) -> bool:
+        """True for the embedded cluster, and for a cluster whose only live node is the one
+        this driver is attached to."""
+        if self._started:
+            return True
+        here = self._ray.get_runtime_context().get_node_id()
+        alive = [node.get("NodeID") for node in self._ray.nodes() if node.get("Alive")]
+        return alive == [here]
 
     def submit(self, item: WorkItem) -> Future[dict[str, Any]]:
         ref = self._remote.options(

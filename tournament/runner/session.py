@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tournament.runner import isolation
 from tournament.runner.base import Backend, WorkItem
 from tournament.runner.driver import Driver, RunSummary
 
@@ -86,7 +88,12 @@ def execute(
     backend_obj: Backend | None = None,
     reuse_workers: bool = False,
 ) -> RunSummary:
-    """Queue every submission for ``scenario``/``rules`` and measure all pending runs."""
+    """Queue every submission for ``scenario``/``rules`` and measure all pending runs.
+
+    While runs are dispatched this process is pinned to the housekeeping CPUs (see
+    :mod:`tournament.runner.isolation`; its previous affinity is restored on return), and work
+    items for workers on this host carry the CPUs it planned from.
+    """
     console = console or Console()
     # Resume after a killed driver: runs left "running" in this scope go back in the queue.
     if round_name is None:
@@ -107,39 +114,54 @@ def execute(
         return RunSummary()
     specs = machine_specs(store, {t.machine for t in tasks})
     items = work_items(store, specs, tasks)
-    owned = backend_obj is None
-    be = backend_obj or make_backend(
-        backend, ray_address, {i.machine for i in items}, reuse_workers=reuse_workers
-    )
-    try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            bars = {}
-            for machine in sorted({i.machine for i in items}):
-                total = sum(1 for i in items if i.machine == machine)
-                bars[machine] = progress.add_task(f"machine {machine}", total=total)
+    threads = max(isolation.requested_threads(i.document) for i in items)
+    # The driver, its progress bars and what it starts (local workers, an embedded Ray
+    # cluster) keep to the housekeeping CPUs until dispatch ends; then affinity is restored.
+    with isolation.housekeeping(threads) as placement:
+        owned = backend_obj is None
+        be = backend_obj or make_backend(
+            backend, ray_address, {i.machine for i in items}, reuse_workers=reuse_workers
+        )
+        try:
+            if placement is not None and be.runs_on_this_host():
+                items = [replace(i, cpus=placement.available) for i in items]
+            return _dispatch(store, be, items, machine_wait_s, console)
+        finally:
+            if owned:
+                be.close()
 
-            def on_event(machine: str, run_id: int, event: str) -> None:
-                if event in {"done", "failed"}:
-                    progress.advance(bars[machine])
-                progress.update(
-                    bars[machine], description=f"machine {machine}: run #{run_id} {event}"
-                )
 
-            driver = Driver(
-                store,
-                be,
-                max_attempts=1 if be.name == "ray" else 3,
-                machine_wait_s=machine_wait_s,
-                progress=on_event,
-            )
-            return driver.run(items)
-    finally:
-        if owned:
-            be.close()
+def _dispatch(
+    store: StoreWriter,
+    be: Backend,
+    items: list[WorkItem],
+    machine_wait_s: float,
+    console: Console,
+) -> RunSummary:
+    """Run ``items`` through ``be`` with one progress bar per machine."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        bars = {}
+        for machine in sorted({i.machine for i in items}):
+            total = sum(1 for i in items if i.machine == machine)
+            bars[machine] = progress.add_task(f"machine {machine}", total=total)
+
+        def on_event(machine: str, run_id: int, event: str) -> None:
+            if event in {"done", "failed"}:
+                progress.advance(bars[machine])
+            progress.update(bars[machine], description=f"machine {machine}: run #{run_id} {event}")
+
+        driver = Driver(
+            store,
+            be,
+            max_attempts=1 if be.name == "ray" else 3,
+            machine_wait_s=machine_wait_s,
+            progress=on_event,
+        )
+        return driver.run(items)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from tournament import runtimes
 from tournament.errors import UserError
+from tournament.harness.base import INCONSISTENT_RULES
 from tournament.schema.loading import load_document, path_segment
 from tournament.schema.submission import FOREIGN_OPTION, Submission
 
@@ -38,7 +39,7 @@ def pydantic_problems(exc: ValidationError) -> list[str]:
         kind = err["type"]
         if kind == "extra_forbidden":
             message = "unknown field; remove it (see docs/submission-format.md)"
-        elif kind == FOREIGN_OPTION:
+        elif kind in (FOREIGN_OPTION, INCONSISTENT_RULES):
             message = err["msg"]
         elif kind == "missing":
             message = "required field is missing"

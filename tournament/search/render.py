@@ -41,7 +41,9 @@ def pareto_table(report: SearchReport) -> Table:
         title=f"Pareto set ({len(report.pareto)} trials, screening rules; "
         "full-rule values in brackets)"
     )
-    for column in ("trial", "configuration", *objectives, "quality ratio"):
+    estimated = {name for trial in report.pareto for name in trial.estimated}
+    headers = [f"{o} (estimate)" if o in estimated else o for o in objectives]
+    for column in ("trial", "configuration", *headers, "quality ratio"):
         table.add_column(column, justify="left" if column == "configuration" else "right")
     for trial in report.pareto:
         cells = [str(trial.number), _label(trial)]

@@ -46,6 +46,8 @@ class TrialInfo:
     invalid_reasons: tuple[str, ...] = ()
     """Why the trial's result does not count at the study's accuracy class."""
     full: ResultRecord | None = None
+    estimated: tuple[str, ...] = ()
+    """The objectives whose figures are estimates (energy without a hardware meter)."""
 
     @property
     def counted(self) -> bool:
@@ -133,6 +135,7 @@ def trial_info(frozen: FrozenTrial, full: FullResults | None = None) -> TrialInf
         error=attrs.get("error"),
         invalid_reasons=tuple(attrs.get("invalid_reasons") or ()),
         full=(full or {}).get(submission_id) if submission_id is not None else None,
+        estimated=tuple(attrs.get("estimated") or ()),
     )
 
 

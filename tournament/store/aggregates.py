@@ -10,8 +10,9 @@ result, oldest first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from tournament.hashing import sha256_of
 from tournament.results.aggregate import aggregate
@@ -25,6 +26,13 @@ def result_key(record: ResultRecord) -> Key:
     e = record.entry
     return (e.round_name, e.config_hash, record.scenario, sha256_of(record.result.rules),
             record.label or "")  # fmt: skip
+
+
+def rules_key(rules: Mapping[str, Any]) -> str:
+    """What makes results comparable: the sha256 of their rules but the seed (the seed is what
+    the runs of one result may differ in). Results of different rules keys are never ranked,
+    compared or put on one frontier together (quick rules against full ones)."""
+    return sha256_of({k: v for k, v in rules.items() if k != "seed"})
 
 
 def aggregated(records: Iterable[ResultRecord]) -> list[ResultRecord]:

@@ -204,7 +204,8 @@ class StoreWriter(StoreReader, Protocol):
         instance_type: str | None = None,
         notes: str = "",
     ) -> bool:
-        """Register or update a machine; True when it was new."""
+        """Register or update a machine; True when it was new. Ids are case-insensitive:
+        ``UserError`` for a new id that differs only in case from a registered one."""
         ...
 
     def delete_machine(self, id: str) -> None:
@@ -212,7 +213,10 @@ class StoreWriter(StoreReader, Protocol):
         ...
 
     def create_round(self, name: str, spec: dict[str, Any], *, schedule: str | None = None) -> bool:
-        """Create a draft round; False when one of that name exists."""
+        """Create a draft round; False when one of that name exists with this spec.
+
+        Names are case-insensitive: ``StateError`` when a round of the name in another case
+        exists (or this name with another spec)."""
         ...
 
     def replace_draft_round(

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tournament.errors import NotFoundError, UserError
 from tournament.schema.submission import NAME_PATTERN
@@ -64,7 +64,8 @@ class MachinesPart(MachinesReads, StoreBase):
         ``price_usd_per_hour`` None means unknown: the costs of its results are then unknown.
 
         Raises:
-            UserError: ``id`` is not a valid name, or a price is negative or not finite.
+            UserError: ``id`` is not a valid name, differs only in case from a registered
+                machine's, or a price is negative or not finite.
         """
         _check(id, price_usd_per_hour, tariff_usd_per_kwh)
         values = {
@@ -77,6 +78,14 @@ class MachinesPart(MachinesReads, StoreBase):
         with self._write() as session:
             row = session.get(MachineRow, id)
             if row is None:
+                twin = session.scalars(
+                    select(MachineRow.id).where(func.lower(MachineRow.id) == id.lower())
+                ).first()
+                if twin is not None:
+                    raise UserError(
+                        f"machine id {id!r} differs only in case from the registered machine "
+                        f"{twin!r}; machine ids are case-insensitive: use {twin!r} or another id."
+                    )
                 session.add(MachineRow(id=id, **values))
                 return True
             for key, value in values.items():

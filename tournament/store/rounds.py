@@ -84,12 +84,21 @@ class RoundsPart(RoundsReads, StoreBase):
         """Record round ``name`` as a draft; True if new, False if it exists with this spec.
 
         Raises:
-            StateError: a round of this name exists with another spec (specs are frozen).
+            StateError: a round of this name exists with another spec (specs are frozen), or
+                one whose name differs only in case.
         """
         spec_sha = sha256_of(spec)
         with self._write() as session:
             row = session.get(RoundRow, name)
             if row is None:
+                twin = session.scalars(
+                    select(RoundRow.name).where(func.lower(RoundRow.name) == name.lower())
+                ).first()
+                if twin is not None:
+                    raise StateError(
+                        f"round name {name!r} differs only in case from the round {twin!r}; "
+                        "round names are case-insensitive: choose another name."
+                    )
                 session.add(RoundRow(name=name, spec=spec, spec_sha256=spec_sha, schedule=schedule))
                 return True
             if row.spec_sha256 != spec_sha:

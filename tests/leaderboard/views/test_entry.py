@@ -24,7 +24,8 @@ def test_a_reproduced_result_in_full(app: Any, seeded: Any) -> None:
     assert "1 reproduction(s), 1 agreeing with the original." in text
     charts = [e for e in at.main if e.type == "plotly_chart"]
     assert len(charts) == 3  # histogram, CDF, power trace
-    reproductions = at.dataframe[0].value
+    runs, reproductions = (d.value for d in at.dataframe)
+    assert runs["run"].tolist() == [seeded.reproduced_id]
     assert reproductions["agrees"].tolist() == ["yes"]
     environment = [j.value for j in at.json]
     assert any("test data, not a measurement" in str(v) for v in environment)

@@ -15,7 +15,8 @@ def test_default_recommendation_and_reasons(app: Any, seeded: Any) -> None:
     assert at.selectbox(key="rec_scenario").value == "single-stream"
     assert _best(at).startswith("Best: **search/trial-5**")
     assert at.caption[0].value.startswith(
-        "How it was chosen: 15 stored results of workload digits-cnn, scenario single-stream, "
+        "How it was chosen: among results measured under the rules 3 runs · min 200 queries · "
+        "0.5 s; 15 stored results of workload digits-cnn, scenario single-stream, "
         "13 configurations; 11 of them are valid (minimum rules, accuracy gate, scenario rule)"
     )
     assert "lowest cost (USD/M samples)" in at.markdown[-1].value

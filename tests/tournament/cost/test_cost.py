@@ -116,8 +116,12 @@ def test_pricing_reads_a_hardware_machine_spec() -> None:
         cpu_flags=("avx", "avx2", "fma", "f16c"), cpu_max_mhz=3000, memory_gb=24,
         price_usd_per_hour=0.36, gpus=[gpu],
     ).to_dict()  # fmt: skip
-    cpu = pricing_for(spec, {"quantization": "int8-dynamic"})
+    two = {"quantization": "int8-dynamic", "runtime_options": {"intra_op_threads": 2}}
+    cpu = pricing_for(spec, two)
     assert (cpu.price_usd_per_hour, cpu.tariff_usd_per_kwh) == (0.36, 0.15)
     assert (cpu.precision, cpu.peak_gflops) == ("int8", 384.0)
+    assert cpu.peak_source == "nominal formula (hardware.peak), scaled to 2 of 2 cores"
+    one = pricing_for(spec, {"quantization": "int8-dynamic"})  # 1 thread: one core's share
+    assert one.peak_gflops == 192.0 and one.threads == 1
     cuda = {"quantization": "fp16", "runtime_options": {"execution_provider": "cuda"}}
     assert pricing_for(spec, cuda).peak_gflops == 121_000.0

@@ -8,6 +8,7 @@ import pytest
 
 from tournament.cost.prices import load_price_table
 from tournament.errors import UserError
+from tournament.results.result import Pricing
 
 REPO = Path(__file__).resolve().parents[3]
 MACHINE = {
@@ -28,9 +29,21 @@ def test_price_table_prices_the_machines_it_lists(tmp_path: Path) -> None:
     pricing = table.pricing(MACHINE, {"quantization": "fp32"})
     assert (pricing.price_usd_per_hour, pricing.tariff_usd_per_kwh) == (0.72, 0.30)
     assert pricing.peak_gflops == 192.0 and pricing.source == "price table: owned"
+    assert pricing.price_date is None  # the table did not say when
     unlisted = MACHINE | {"id": "unlisted"}
     assert table.apply(unlisted) == unlisted
     assert table.pricing(unlisted, {}).price_usd_per_hour == 0.15
+
+
+def test_a_dated_price_carries_its_date_to_the_result(tmp_path: Path) -> None:
+    path = tmp_path / "prices.yaml"
+    path.write_text("test-vm:\n  price_usd_per_hour: 0.72\n  date: 2026-11-30\n  note: list\n")
+    pricing = load_price_table(path).pricing(MACHINE, {"quantization": "fp32"})
+    assert (pricing.source, pricing.price_date) == ("price table: list", "2026-11-30")
+    assert Pricing.from_dict(pricing.to_dict()) == pricing
+    path.write_text("test-vm:\n  price_usd_per_hour: 0.72\n  date: last week\n")
+    with pytest.raises(UserError, match="date"):
+        load_price_table(path)
 
 
 def test_a_table_without_tariff_keeps_the_machines(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import pytest
 from tournament.errors import UserError
 from tournament.ranking import objectives_for, primary_metric
 from tournament.ranking.objectives import direction
-from tournament.ranking.table import Ranked, rank_by_scenario, rank_results
-from tournament.results import Estimate, Quality, Result
+from tournament.ranking.table import Ranked, complete_objectives, rank_by_scenario, rank_results
+from tournament.results import Estimate, Provenance, Quality, Result
 from tournament.store.records import ResultRecord
 
 Make = Callable[..., Any]
@@ -161,3 +161,40 @@ def test_rank_by_scenario_uses_each_primary(record: Callable[..., ResultRecord])
     ]
     ranked = {r.result_id: r.rank for r in rank_by_scenario(offline + single)}
     assert ranked == {2: 1, 1: 2, 4: 1, 3: 2}
+
+
+def test_results_of_different_rules_are_never_ranked_together(
+    record: Callable[..., ResultRecord], make_result: Make
+) -> None:
+    full = dict(make_result().rules)
+    quick = {**full, "min_duration_s": 0.2, "min_queries": 64}
+    records = [
+        record(1, 2.0, 0.1, rules=full),
+        record(2, 1.0, 0.1, rules=quick),  # faster, but measured under other rules
+        record(3, 3.0, 0.1, rules={**full, "seed": 7}),  # the seed does not make other rules
+    ]
+    found = by_id(rank_results(records))
+    assert (found[1].rank, found[3].rank) == (1, 2)  # one group: full rules, any seed
+    assert found[2].rank == 1  # its own group
+    by_scenario = by_id(rank_by_scenario(records))
+    assert (by_scenario[1].rank, by_scenario[2].rank, by_scenario[3].rank) == (1, 1, 2)
+
+
+def test_an_estimated_objective_is_left_out_unless_chosen(
+    record: Callable[..., ResultRecord],
+) -> None:
+    def energy(value: float) -> Estimate:
+        return Estimate(value, unit="J", provenance=Provenance.ESTIMATED, method="cpu time")
+
+    records = [
+        record(1, 2.0, 0.1, figures={"energy_j_per_query": energy(0.5)}),
+        record(2, 3.0, 0.1, figures={"energy_j_per_query": energy(0.01)}),  # slower, "greener"
+    ]
+    default = by_id(rank_results(records))
+    assert [default[i].pareto_rank for i in (1, 2)] == [1, 2]  # the estimate does not count
+    chosen = by_id(rank_results(records, include_estimates=True))
+    assert [chosen[i].pareto_rank for i in (1, 2)] == [1, 1]  # chosen: it makes 2 a trade-off
+    assert complete_objectives(records, ["energy_j_per_query"]) == []
+    assert complete_objectives(records, ["energy_j_per_query"], include_estimates=True) == [
+        "energy_j_per_query"
+    ]

@@ -34,11 +34,11 @@ def test_figures_are_the_mean_with_a_t_interval_over_runs(make_result: MakeResul
     merged = aggregate(runs)
     p50 = merged.figure("latency_p50_ms")
     assert p50 is not None and p50.interval is IntervalKind.BETWEEN_RUNS
-    mean, sd = statistics.fmean(p50s), statistics.stdev(p50s)
-    half = scipy_stats.t.ppf(0.975, 2) * sd / math.sqrt(3)
+    mean, sd_log = statistics.fmean(p50s), statistics.stdev(math.log(v) for v in p50s)
+    factor = math.exp(scipy_stats.t.ppf(0.975, 2) * sd_log / math.sqrt(3))
     assert p50.value == pytest.approx(mean)
-    assert (p50.ci_low, p50.ci_high) == pytest.approx((mean - half, mean + half), rel=1e-3)
-    assert "mean of 3 runs" in p50.method
+    assert (p50.ci_low, p50.ci_high) == pytest.approx((mean / factor, mean * factor), rel=1e-3)
+    assert "mean of 3 runs" in p50.method and "log scale" in p50.method
     # The interval over runs is far wider than any run's own (query-to-query) interval.
     within = runs[0].figure("latency_p50_ms")
     assert within is not None and within.ci_high is not None and within.ci_low is not None
@@ -46,6 +46,26 @@ def test_figures_are_the_mean_with_a_t_interval_over_runs(make_result: MakeResul
     assert runs_of(merged) == 3 and merged.extra["per_run"][1]["latency_p50_ms"][0] == 2.3
     assert merged.queries == sum(r.queries for r in runs)
     assert len(merged.latencies_ms) == sum(len(r.latencies_ms) for r in runs)
+
+
+def test_an_interval_over_runs_of_a_positive_figure_stays_positive(
+    make_result: MakeResult,
+) -> None:
+    # Two runs far apart (t = 12.7 with one degree of freedom): mean +- t x s / sqrt(2) would
+    # reach below zero; a latency cannot.
+    merged = aggregate([make_result(0.03), make_result(0.10)])
+    p50 = merged.figure("latency_p50_ms")
+    assert p50 is not None and p50.ci_low is not None and p50.ci_high is not None
+    assert 0 < p50.ci_low < 0.03 and p50.ci_high > 0.10
+    assert p50.ci_low * p50.ci_high == pytest.approx(p50.value**2)  # a factor either way
+    # A figure that is not positive in every run keeps the plain interval.
+    signed = aggregate(
+        [
+            make_result(1.0, figures={"quality_ratio": Estimate(-0.5, -0.6, -0.4)}),
+            make_result(1.0, figures={"quality_ratio": Estimate(0.5, 0.4, 0.6)}),
+        ]
+    ).figure("quality_ratio")
+    assert signed is not None and signed.ci_low is not None and signed.ci_low < -0.5
 
 
 def test_labels_and_gaps_carry_over(make_result: MakeResult) -> None:

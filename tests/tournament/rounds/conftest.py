@@ -21,6 +21,7 @@ QUICK = {
     "timeout_s": 120.0,
     "runs": 1,
     "max_foreign_cpu_share": 1.0,  # measured, not judged: the suite may run beside other work
+    "max_speed_drift": None,  # likewise
 }
 STANDALONE = (
     "import typer; from tournament.cli import evidence, rounds; "

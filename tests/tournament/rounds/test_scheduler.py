@@ -81,3 +81,21 @@ def test_two_schedulers_racing_only_one_runs_the_round(store: Store) -> None:
     ranking: Any = require_round(store, "race").ranking
     assert {g["scenario"] for g in ranking["groups"]} == {"single-stream", "offline"}
     assert len(store.results(round_name="race")) == 2
+
+
+def test_a_bad_stored_round_is_skipped_and_the_others_proceed(store: Store) -> None:
+    # Stored before today's checks: a cron that never fires, and a NaN reference point. The
+    # store takes any JSON; the scheduler must skip both with the reason and open the third.
+    never = spec_data(name="never", schedule="0 0 * * 1")
+    never["schedule"] = "0 0 30 2 *"
+    store.create_round("never", never, schedule="0 0 30 2 *")
+    nan = spec_data(name="nan", **WINDOW)
+    nan["workloads"] = {"digits-cnn": {"hypervolume_reference": {"latency_p90_ms": "nan"}}}
+    store.create_round("nan", nan)
+    create_round(store, parse_round_spec(spec_data(name="dated", **WINDOW)))
+    actions = {a.round_name: a for a in Scheduler(store, backend="local", clock=lambda: T0).tick()}
+    assert actions["dated"].action == "opened"
+    assert actions["never"].action == "skipped" and "never fires" in actions["never"].detail
+    assert actions["nan"].action == "skipped"
+    assert "hypervolume_reference.latency_p90_ms" in actions["nan"].detail
+    assert require_round(store, "never").status == require_round(store, "nan").status == "draft"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +138,48 @@ def test_a_stored_spec_with_the_old_quality_objective_still_reads(store: Store) 
     assert spec.workloads["digits-cnn"].hypervolume_reference == {"quality_ratio": 0.9}
     with pytest.raises(UserError, match="unknown objective"):
         parse_round_spec(data)  # a new spec file must use today's names
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            {"schedule": "0 0 30 2 *"},
+            "schedule: the cron expression '0 0 30 2 *' never fires (no date matches it)",
+        ),
+        (
+            {"workloads": {"digits-cnn": {"hypervolume_reference": {"latency_p90_ms": "nan"}}}},
+            "workloads.digits-cnn.hypervolume_reference.latency_p90_ms: input should be a valid "
+            "number",
+        ),
+        (
+            {"workloads": {"digits-cnn": {"hypervolume_reference": {"latency_p90_ms": math.inf}}}},
+            "workloads.digits-cnn.hypervolume_reference.latency_p90_ms: input should be a finite "
+            "number",
+        ),
+        ({"repeats": True}, "repeats: input should be a valid integer, got True."),
+        ({"repeats": "3"}, "repeats: input should be a valid integer, got '3'."),
+        ({"seeds": [0, 1.5]}, "seeds.1: input should be a valid integer"),
+        (
+            {"scenarios": {"offline": {"min_duration_s": 86400, "max_duration_s": 5}}},
+            "scenarios.offline: max_duration_s: expected at least min_duration_s (86400 s), got "
+            "5 s",
+        ),
+        (
+            {"scenarios": {"offline": {"max_duration_s": 5000, "timeout_s": 5}}},
+            "scenarios.offline: timeout_s: expected at least max_duration_s (5000 s), got 5 s",
+        ),
+        (
+            {"scenarios": {"offline": {"min_queries": "1024"}}},
+            "scenarios.offline.min_queries: input should be a valid integer, got '1024'.",
+        ),
+        (
+            {"scenarios": {"server": {"server_find_peak": "yes"}}},
+            "scenarios.server.server_find_peak: input should be a valid boolean, got 'yes'.",
+        ),
+    ],
+)
+def test_specs_are_strict_finite_and_consistent(change: dict[str, Any], problem: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_round_spec({**spec_data(name="strict"), **change})
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems

@@ -121,7 +121,7 @@ def test_run_over_its_time_limit_fails_with_reason(
 ) -> None:
     store = Store()
     store.add_submission(make_entry("sleep"))
-    summary = run(store, backend, quick, rules={"timeout_s": 3.0})
+    summary = run(store, backend, quick, rules={"timeout_s": 3.0, "max_duration_s": 2.0})
     (run_row,) = store.runs()
     assert run_row.status == "failed" and "time limit" in run_row.error
     assert not summary.done

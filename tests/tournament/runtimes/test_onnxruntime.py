@@ -228,6 +228,40 @@ def test_predictor_ignores_feed_entries_the_model_does_not_take(
     )
 
 
+def test_predictor_passes_an_exact_feed_and_narrows_any_other(
+    tiny_cnn: Workload, artifact_dir: Path
+) -> None:
+    """A feed of exactly the model's inputs goes to ORT as it is (no per-call copy); a feed
+    with other names is narrowed, so a missing input is still a KeyError naming it."""
+    from tournament.runtimes.onnx_session import OnnxPredictor
+
+    predictor = _prepare(tiny_cnn, Q.FP32, artifact_dir).predictor
+    assert isinstance(predictor, OnnxPredictor)
+    feed = tiny_cnn.sample_inputs("small", 2)
+    seen: list[object] = []
+    run = predictor.session.run
+    predictor.session = _Recording(predictor.session, seen)
+    out = predictor.predict(feed)
+    assert len(seen) == 1
+    assert seen[0] is feed
+    np.testing.assert_array_equal(out, run(None, feed)[0])
+    (name,) = predictor.input_names
+    renamed = {"other": feed[name]}
+    with pytest.raises(KeyError, match=name):
+        predictor.predict(renamed)
+
+
+class _Recording:
+    """The real session, recording each feed ``run`` receives."""
+
+    def __init__(self, session: object, seen: list[object]) -> None:
+        self._session, self._seen = session, seen
+
+    def run(self, names: list[str], feed: object) -> object:
+        self._seen.append(feed)
+        return self._session.run(names, feed)  # type: ignore[attr-defined]
+
+
 def test_cuda_without_the_cuda_provider_is_a_user_error(
     tiny_cnn: Workload, artifact_dir: Path
 ) -> None:

@@ -153,3 +153,50 @@ def test_fp16_path_casts_inputs_and_returns_float32(
     out = predictor.predict(feed)
     assert out.dtype == np.float32
     assert relative_error(out, reference_output(tiny_cnn, "small", feed)) <= 0.01
+
+
+class _DtypeProbe(torch.nn.Module):
+    """A linear layer that records the dtype it computes in and the inputs' contiguity."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = torch.nn.Linear(4, 3)
+        self.seen: list[tuple[torch.dtype, bool]] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.linear(x)
+        self.seen.append((out.dtype, x.is_contiguous()))
+        return out
+
+
+@pytest.mark.parametrize(
+    ("autocast", "computed"), [(None, torch.float32), (torch.bfloat16, torch.bfloat16)]
+)
+def test_predictor_autocasts_only_when_asked_and_returns_float32(
+    autocast: torch.dtype | None, computed: torch.dtype
+) -> None:
+    """The plain CPU path skips autocast and output conversions; bf16 still autocasts and
+    its bf16 output still comes back as float32 numpy."""
+    from tournament.runtimes.torch_predictor import TorchPredictor
+
+    model = _DtypeProbe()
+    predictor = TorchPredictor(model, ["x"], autocast=autocast)
+    out = predictor.predict({"x": np.ones((2, 4), dtype=np.float32)})
+    assert model.seen == [(computed, True)]
+    assert isinstance(out, np.ndarray)
+    assert out.dtype == np.float32
+    assert out.shape == (2, 3)
+
+
+def test_predictor_makes_strided_inputs_contiguous() -> None:
+    from tournament.runtimes.torch_predictor import TorchPredictor
+
+    model = _DtypeProbe()
+    predictor = TorchPredictor(model, ["x"])
+    strided = np.arange(16, dtype=np.float32).reshape(4, 4)[:, ::1][::2]  # every other row
+    assert not strided.flags.c_contiguous
+    out = predictor.predict({"x": strided})
+    assert model.seen == [(torch.float32, True)]
+    with torch.no_grad():
+        expected = model.linear(torch.from_numpy(np.ascontiguousarray(strided))).numpy()
+    np.testing.assert_array_equal(out, expected)

@@ -131,7 +131,7 @@ def test_the_store_evaluator_reads_the_stored_record(
     space: SearchSpace, make_result: MakeResult
 ) -> None:
     store = Store()
-    rules = {"min_queries": 32}
+    rules = {"min_queries": 32, "runs": 1}
     evaluator = StoreEvaluator(
         store,
         backend=None,  # type: ignore[arg-type]  # nothing is left to measure
@@ -157,6 +157,40 @@ def test_the_store_evaluator_reads_the_stored_record(
     assert done.metrics["energy_cost_usd_per_million"] is None
     assert done.quality_ratio == result.quality.ratio and done.invalid_reasons == ()
     assert failed.error == "worker lost" and not failed.metrics
+
+
+def test_a_trial_under_rules_of_several_runs_is_their_aggregate(
+    space: SearchSpace, make_result: MakeResult
+) -> None:
+    store = Store()
+    evaluator = StoreEvaluator(
+        store,
+        backend=None,  # type: ignore[arg-type]  # nothing is left to measure
+        study_name="s",
+        scenario="offline",
+        rules={"min_queries": 32, "runs": 2},
+        label="full",
+        target_ratio=0.99,
+    )
+    (params, config), (params2, config2) = list(space.enumerate())[:2]
+    proposals = [
+        Proposal(0, params, parse_submission({"team": "optuna", "name": "t0", **config})),
+        Proposal(1, params2, parse_submission({"team": "optuna", "name": "t1", **config2})),
+    ]
+    links = [evaluator.enter(p) for p in proposals]
+    assert [len(link["full_run_ids"]) for link in links] == [2, 2]
+    ids = []
+    for run_id, throughput in zip(links[0]["full_run_ids"], (900.0, 1100.0), strict=True):
+        result = make_result(scenario="offline", figures={"throughput_sps": throughput})
+        ids.append(store.record_result(run_id, result))
+    first, second = links[1]["full_run_ids"]
+    store.record_result(first, make_result(scenario="offline"))
+    store.fail_run(second, "worker lost")
+    measured = evaluator.measure(proposals)
+    both, half = measured.outcomes[0], measured.outcomes[1]
+    assert both.metrics["throughput_sps"] == pytest.approx(1000.0)  # the mean of its runs
+    assert both.attrs["full_result_ids"] == ids
+    assert half.error == "worker lost"  # a trial counts only with all its runs
 
 
 def test_a_cost_objective_needs_the_machine_price() -> None:
