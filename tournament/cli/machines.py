@@ -115,7 +115,6 @@ def measure_cmd(machine_id: str = typer.Argument(..., help="Machine id.")) -> No
 @machines_app.command("list")
 def list_cmd() -> None:
     """Registered machines, with their measured and nominal fp32 peak."""
-    from tournament.store import Store
 
     table = Table(title="Machines")
     for col in (
