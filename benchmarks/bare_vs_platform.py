@@ -433,8 +433,8 @@ def main() -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    pairs = args.pairs or (3 if args.quick else 9)
-    seconds = args.seconds or (0.2 if args.quick else 1.0)
+    pairs = args.pairs or (3 if args.quick else 15)
+    seconds = args.seconds or (0.2 if args.quick else 0.5)
     if pairs < 1 or seconds <= 0:
         parser.error("--pairs must be >= 1 and --seconds > 0.")
     if args.list:

@@ -12,7 +12,6 @@ Usage: ``python benchmarks/leaderboard.py [--results 10000] [--trials 300] [--ke
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import sys
@@ -56,64 +55,61 @@ MACHINES = {  # speed factor, USD per hour
     "synthetic-gpu-a": (0.3, 1.20),
 }
 SCENARIOS = ("single-stream", "offline", "server")
-BATCHES = (1, 2, 4, 8, 16, 32, 64)
 ROUNDS = ("synthetic-r1", "synthetic-r2", "synthetic-r3", "synthetic-r4", "synthetic-r5")
 STUDY = "synthetic-search"
 RULES = {"min_queries": 300, "min_duration_s": 1.0, "note": NOTE}
 
 
-def _row(i: int, rng: np.random.Generator) -> dict[str, Any]:
-    """One synthetic configuration with its figures (see the module docstring)."""
-    (workload, variant), (base, reference, metric) = list(WORKLOADS.items())[i % len(WORKLOADS)]
-    runtime = str(rng.choice(list(RUNTIMES)))
-    quant = str(rng.choice(list(QUANTIZATIONS)))
-    machine = str(rng.choice(list(MACHINES)))
-    batch = int(rng.choice(BATCHES))
-    scenario = SCENARIOS[(i // len(WORKLOADS)) % len(SCENARIOS)]
-    speed, loss = QUANTIZATIONS[quant]
-    p50 = base * RUNTIMES[runtime] * speed * MACHINES[machine][0] * batch**0.8
-    p50 *= float(rng.lognormal(0.0, 0.15))
-    quality = reference * (1.0 - abs(float(rng.normal(loss, loss / 2 + 1e-4))))
+COMBOS = [
+    (wv, rt, q, b, m)
+    for wv in WORKLOADS
+    for rt in RUNTIMES
+    for q in QUANTIZATIONS
+    for b in range(1, 65)
+    for m in MACHINES
+]
+"""Every synthetic configuration; an entry's is unique within its round (no two share runs)."""
+
+
+def _entry(e: int, combo: int, round_name: str, trial: int | None) -> dict[str, Any]:
+    """Entry ``e``: configuration ``COMBOS[combo]`` in ``round_name`` (a search trial when
+    ``trial`` is given)."""
+    (workload, variant), runtime, quant, batch, machine = COMBOS[combo]
     return {
-        "i": i, "workload": workload, "variant": variant, "runtime": runtime,
-        "quantization": quant, "machine": machine, "batch": batch, "scenario": scenario,
-        "p50": p50, "quality": quality, "reference": reference, "metric": metric,
-        "price": MACHINES[machine][1],
+        "e": e, "workload": workload, "variant": variant, "runtime": runtime,
+        "quantization": quant, "machine": machine, "batch": batch, "round_name": round_name,
+        "origin": "human" if trial is None else "search", "trial": trial,
+        "team": "synthetic-search" if trial is not None else f"synthetic-{e % 40:02d}",
     }  # fmt: skip
 
 
-def _submission(r: dict[str, Any], round_name: str, origin: str, trial: int | None) -> dict:
-    config = {k: r[k] for k in ("workload", "variant", "runtime", "quantization", "machine")}
-    config["batch_size"] = r["batch"]
-    return {
-        "id": r["i"] + 1,
-        "config_hash": hashlib.sha256(f"synthetic-{r['i']}".encode()).hexdigest(),
-        "round_name": round_name,
-        "team": "synthetic-search" if origin == "search" else f"synthetic-{r['i'] % 40:02d}",
-        "name": f"entry-{r['i']}",
-        **{k: config[k] for k in ("workload", "variant", "runtime", "quantization", "machine")},
-        "batch_size": r["batch"],
-        "config": config,
-        "document": {**config, "description": NOTE},
-        "origin": origin,
-        "study_name": STUDY if origin == "search" else None,
-        "trial_number": trial,
-    }
+def _submission(r: dict[str, Any]) -> Any:
+    from tournament.schema.submission import Submission
+
+    return Submission(
+        team=r["team"], name=f"entry-{r['e']}", description=NOTE, workload=r["workload"],
+        variant=r["variant"], runtime=r["runtime"], quantization=r["quantization"],
+        batch_size=r["batch"], machine=r["machine"],
+    )  # fmt: skip
 
 
-def _result(r: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    """The ``results`` row of one synthetic result, built like a measured one: a
-    :class:`~tournament.results.Result` of estimates (labelled synthetic), priced by the one
-    cost path, turned into columns by the store's own mapping."""
+def _result(r: dict[str, Any], scenario: str, rng: np.random.Generator) -> Any:
+    """A synthetic :class:`~tournament.results.Result` of entry ``r`` under ``scenario``,
+    built like a measured one (estimates labelled synthetic, priced by the one cost path)."""
     from tournament.cost import priced
     from tournament.results import Artifact, Estimate, Pricing, Provenance, Quality, Result
-    from tournament.store.figures import result_columns
 
-    p50, batch = r["p50"], r["batch"]
+    base, reference, metric = WORKLOADS[(r["workload"], r["variant"])]
+    speed, loss = QUANTIZATIONS[r["quantization"]]
+    machine_speed, price = MACHINES[r["machine"]]
+    batch = r["batch"]
+    p50 = base * RUNTIMES[r["runtime"]] * speed * machine_speed * batch**0.8
+    p50 *= float(rng.lognormal(0.0, 0.15))
+    quality = reference * (1.0 - abs(float(rng.normal(loss, loss / 2 + 1e-4))))
     latencies = p50 * rng.lognormal(0.0, 0.12, 300)
     p90, p99 = (float(np.percentile(latencies, q)) for q in (90, 99))
     mean = float(latencies.mean())
-    tput = 1000.0 * batch / p50 * (1.6 if r["scenario"] == "offline" else 1.0)
+    tput = 1000.0 * batch / p50 * (1.6 if scenario == "offline" else 1.0)
     energy = 4.0 * p50 / 1000.0
 
     def est(value: float, spread: float, unit: str) -> Estimate:
@@ -138,14 +134,14 @@ def _result(r: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
         "peak_rss_mb": Estimate(400.0, unit="MiB", method=NOTE),
     }
     result = Result(
-        scenario=r["scenario"],
+        scenario=scenario,
         rules=RULES,
         batch_size=batch,
         queries=300,
         samples=300 * batch,
         duration_s=float(latencies.sum()) / 1000,
         min_rules_met=True,
-        quality=Quality(r["quality"], r["metric"], True, r["reference"], 0.99, r["metric"]),
+        quality=Quality(quality, metric, True, reference, 0.99, metric),
         figures=figures,
         flops_per_sample=1.7e5,
         artifact=Artifact("0" * 64, 41943, {"note": NOTE}),
@@ -155,60 +151,75 @@ def _result(r: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
         power_trace=((0.0, 4.0), (0.5, 4.1), (1.0, 3.9)),
         extra={"synthetic": True},
     )
-    pricing = Pricing(r["price"], 0.15, 300.0, source=NOTE)
-    columns = result_columns(priced(result, pricing))
-    return {"id": r["i"] + 1, "run_id": r["i"] + 1, "submission_id": r["i"] + 1, **columns}
+    return priced(result, Pricing(price, 0.15, 300.0, source=NOTE))
+
+
+def entries(n_results: int, n_trials: int) -> list[dict[str, Any]]:
+    """Enough entries for ``n_results`` results (one per scenario each): the first
+    ``n_trials`` are search trials outside any round, the others spread over the rounds."""
+    n = -(-n_results // len(SCENARIOS))
+    order = np.random.default_rng(1).permutation(len(COMBOS))
+    if -(-n // len(ROUNDS)) > len(COMBOS):
+        raise SystemExit(f"--results: at most {len(COMBOS) * len(ROUNDS) * 3} results.")
+    out = []
+    for e in range(n):
+        if e < n_trials:
+            out.append(_entry(e, int(order[e]), "", e))
+        else:
+            k, j = (e - n_trials) % len(ROUNDS), (e - n_trials) // len(ROUNDS)
+            out.append(_entry(e, int(order[j]), ROUNDS[k], None))
+    return out
 
 
 def seed(url: str, n_results: int, n_trials: int) -> None:
-    """Fill a new database at ``url`` with ``n_results`` synthetic results and a study."""
-    from sqlalchemy import insert
-
+    """Fill a new database at ``url`` with ``n_results`` synthetic results and a study,
+    through the store's own write path (entries one by one, runs queued per round and
+    scenario, results with the bulk :meth:`~tournament.store.Store.record_results`)."""
     from tournament.store import Store
-    from tournament.store.engine import writer
-    from tournament.store.models import ResultRow, RunRow, SubmissionRow
 
     rng = np.random.default_rng(0)
-    rows = [_row(i, rng) for i in range(n_results)]
-    search = [r for r in rows if r["i"] % 7 == 0][:n_trials]
-    trial_of = {r["i"]: t for t, r in enumerate(search)}
-    subs, runs, results = [], [], []
-    for r in rows:
-        trial = trial_of.get(r["i"])
-        round_name = "" if trial is not None else ROUNDS[r["i"] % len(ROUNDS)]
-        subs.append(_submission(r, round_name, "search" if trial is not None else "human", trial))
-        runs.append(
-            {
-                "id": r["i"] + 1,
-                "submission_id": r["i"] + 1,
-                "round_name": round_name,
-                "config_hash": subs[-1]["config_hash"],
-                "scenario": r["scenario"],
-                "rules": RULES,
-                "rules_sha256": "0" * 64,
-                "status": "done",
-            }
-        )
-        results.append(_result(r, rng))
+    rows = entries(n_results, n_trials)
     with Store(url) as store:
         for machine, (_, price) in MACHINES.items():
             store.upsert_machine(machine, {"id": machine, "note": NOTE}, price, 0.15)
-        for k, name in enumerate(ROUNDS):
+        for name in ROUNDS:
             store.create_round(name, {"note": NOTE})
-            if k < 3:
-                frontiers = [f"{w}/{v}/{s}" for (w, v) in WORKLOADS for s in SCENARIOS]
-                hv = {name: 0.5 + 0.1 * k for name in frontiers}
-                store.set_round_status(name, "closed", ranking={"hypervolume": hv, "note": NOTE})
-        with writer(store.engine).begin() as connection:
-            connection.execute(insert(SubmissionRow), subs)
-            connection.execute(insert(RunRow), runs)
-            connection.execute(insert(ResultRow), results)
-        for rid in range(1, 21):
+            store.set_round_status(name, "open")
+        by_id = {}
+        for r in rows:
+            sub_id, _ = store.add_submission(
+                _submission(r), round_name=r["round_name"], origin=r["origin"],
+                study_name=STUDY if r["trial"] is not None else None, trial_number=r["trial"],
+            )  # fmt: skip
+            by_id[sub_id] = r
+        runs = [
+            run
+            for scenario in SCENARIOS
+            for round_name in ("", *ROUNDS)
+            for run in store.queue_runs(scenario, RULES, round_name=round_name)
+        ]
+        tasks = {run.run_id: run for run in store.pending_runs()}
+        results = []
+        for run_id in sorted(runs)[:n_results]:
+            task = tasks[run_id]
+            results.append((run_id, _result(by_id[task.submission_id], task.scenario, rng)))
+        ids = store.record_results(results)
+        for k, name in enumerate(ROUNDS[:3]):
+            frontiers = [f"{w}/{v}/{s}" for (w, v) in WORKLOADS for s in SCENARIOS]
+            hv = {name: 0.5 + 0.1 * k for name in frontiers}
+            store.set_round_status(name, "closed", ranking={"hypervolume": hv, "note": NOTE})
+        for rid in ids[:20]:
             store.add_reproduction(rid, {"note": NOTE}, agrees=rid % 5 != 0)
-    _study(url, [results[r["i"]] for r in search])
+    trials: dict[int, Any] = {}
+    for run_id, result in results:
+        trial = by_id[tasks[run_id].submission_id]["trial"]
+        if trial is not None:
+            trials.setdefault(trial, result)
+    _study(url, trials)
 
 
-def _study(url: str, results: list[dict[str, Any]]) -> None:
+def _study(url: str, results: dict[int, Any]) -> None:
+    """The search study: one trial per search entry, its values those of one of its results."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -220,13 +231,15 @@ def _study(url: str, results: list[dict[str, Any]]) -> None:
     }
     trials = [
         optuna.trial.create_trial(
-            params={"batch_size": r["batch_size"]},
+            params={"batch_size": r.batch_size},
             distributions=dist,
-            values=[r["latency_p99_ms"], r["throughput_sps"], r["cost_usd_per_million"]],
-            system_attrs={"constraints": [0.0 if r["valid"] else 0.01]},
+            values=[
+                r.value(m) for m in ("latency_p99_ms", "throughput_sps", "cost_usd_per_million")
+            ],
+            system_attrs={"constraints": [0.0 if r.valid else 0.01]},
             user_attrs={"note": NOTE},
         )
-        for r in results
+        for _, r in sorted(results.items())
     ]
     study.add_trials(trials)
 
@@ -287,7 +300,7 @@ def time_page(page: str, change: tuple[str, str, Any] | None) -> tuple[float, fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=int, default=10_000)
+    parser.add_argument("--results", type=int, default=100_000)
     parser.add_argument("--trials", type=int, default=300)
     parser.add_argument("--keep", type=Path, help="Keep the seeded database at this path.")
     args = parser.parse_args()

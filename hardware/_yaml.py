@@ -14,24 +14,20 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
-    """The YAML mapping at the top of ``path``.
+    """The mapping at the top of the YAML (or JSON) file ``path``, read by the platform's one
+    safe loader (:func:`tournament.schema.loading.load_document`: a regular file opened once,
+    no symbolic link, size-bounded, no aliases, tags or duplicate keys, finite numbers only).
 
     Raises:
-        UserError: the file is missing, is not valid YAML or does not hold a mapping.
+        UserError: the file cannot be read or is not such a document (each sentence prefixed
+            with the path).
     """
+    from tournament.schema.loading import load_document
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the file ({exc.strerror or exc}).") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"{path}: invalid YAML{where}.") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of fields at the top of the file.")
-    return data
+        return load_document(path)
+    except UserError as exc:
+        raise UserError([f"{path}: {problem}" for problem in exc.problems]) from None
 
 
 def validate(model: type[ModelT], data: Any, where: str) -> ModelT:

@@ -65,14 +65,46 @@ def test_missing_and_inconsistent_fields(tmp_path: Path, small_spec: MachineSpec
 
 
 def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="cannot read the file"):
+    with pytest.raises(UserError, match="missing.yaml: file: no such file"):
         load_machine(tmp_path / "missing.yaml")
     (tmp_path / "syntax.yaml").write_text("id: [unclosed\n")
-    with pytest.raises(UserError, match="invalid YAML at line"):
+    with pytest.raises(UserError, match=r"syntax.yaml: line \d+: invalid YAML"):
         load_machine(tmp_path / "syntax.yaml")
     (tmp_path / "list.yaml").write_text("- a\n- b\n")
     with pytest.raises(UserError, match="expected a mapping"):
         load_machine(tmp_path / "list.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # A 1 KB alias bomb (grew to 2.3 GB before the safe loader read machine files).
+        ('a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+         "cpu_model: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n", "anchors"),
+        ("id: m1\nid: m2\n", "duplicate key 'id'"),
+        ("peak_gflops:\n  fp32: .nan\n", "expected a finite number"),
+        ("cpu_model: !!python/object:os.system x\n", "tags"),
+    ],
+)  # fmt: skip
+def test_machine_files_go_through_the_safe_loader(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError, match=problem):
+        load_machine(path)
+
+
+def test_a_fifo_or_a_link_is_refused_without_hanging(tmp_path: Path, small_spec: Any) -> None:
+    import os
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(UserError, match="expected a regular file"):
+        load_machine(fifo)  # no writer: a blocking open would hang here
+    real = save_machine(small_spec, tmp_path / "real.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    with pytest.raises(UserError, match="symbolic link"):
+        load_machine(link)
 
 
 def test_committed_example_loads() -> None:

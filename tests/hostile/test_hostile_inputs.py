@@ -21,7 +21,10 @@ from tournament.store import Store
 
 
 def _expected_lines(corpus: Corpus, rejections: dict[str, list[str]], kind: str) -> list[str]:
-    return [line for case in corpus.ready(kind) for line in rejections[case.stem]]
+    """The problems as the CLI prints them: control and invisible characters escaped."""
+    from tournament.cli.app import printable
+
+    return [printable(line) for case in corpus.ready(kind) for line in rejections[case.stem]]
 
 
 def test_the_base_documents_are_valid(tmp_path: Path) -> None:

@@ -131,11 +131,26 @@ def main() -> None:
     """Console-script entry point."""
     from tournament.cli.storage import storage_errors
     from tournament.config import db_url
+    from tournament.signals import interrupt_code, stopped_by, terminate_as_interrupt
 
     _register()
+    terminate_as_interrupt()
     try:
         with storage_errors(db_url()):
             app()
+    except SystemExit as done:
+        # typer ends a command that a KeyboardInterrupt (Ctrl-C, or SIGTERM/SIGHUP through
+        # terminate_as_interrupt) stopped with exit code 130; say which signal, in one line.
+        signal_name = stopped_by()
+        if signal_name is None or done.code not in (130, interrupt_code()):
+            raise
+        err_console.print(
+            f"tourney: stopped by {signal_name}; unfinished runs are queued again and "
+            "nothing stored was lost.",
+            markup=False,
+            highlight=False,
+        )
+        sys.exit(interrupt_code())
     except UserError as exc:
         for line in exc.problems:
             err_console.print(printable(line), markup=False, highlight=False, soft_wrap=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
+import signal
 import sys
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import typer
 
 from tournament.cli.app import console
 from tournament.errors import UserError
+from tournament.signals import run_child
 
 
 def app_path() -> Path:
@@ -71,10 +72,12 @@ def leaderboard_cmd(
         markup=False,
         highlight=False,
     )
-    try:
-        code = subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        code = 0
+    code = run_child(command, env=env)  # SIGTERM/SIGINT reach Streamlit; it never outlives us
+    if code == 128 + signal.SIGINT:
+        code = 0  # Ctrl-C is how a user stops it
+    if code in (128 + signal.SIGTERM, 128 + signal.SIGHUP):
+        name = signal.Signals(code - 128).name
+        console.print(f"leaderboard: stopped by {name}", markup=False, highlight=False)
     if code:
         raise typer.Exit(code)
 

@@ -20,6 +20,7 @@ from tournament.cli.app import (
     open_writer,
     plain_row,
 )
+from tournament.signals import interrupt_code
 
 if TYPE_CHECKING:
     from tournament.store.contract import StoreReader
@@ -126,7 +127,7 @@ def run_cmd(
     for run_id, error in summary.failed.items():
         echo(f"run #{run_id} failed: {error.splitlines()[0]}")
     if summary.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(interrupt_code())
     if summary.failed:
         raise typer.Exit(1)
 
@@ -299,6 +300,9 @@ def scheduler_cmd(
         scheduler.serve(interval_s, on_actions=show)
     except KeyboardInterrupt:
         echo("scheduler: stopped")
+        code = interrupt_code()
+        if code != 130:  # SIGTERM/SIGHUP: say so in the exit status; Ctrl-C is a plain stop
+            raise typer.Exit(code) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from tournament.cli.app import console, fail
 from tournament.errors import UserError
+from tournament.signals import interrupt_code
 
 
 def build_rules(rules_file: Path | None, quick: bool, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def run_cmd(
     for run_id, error in summary.failed.items():
         console.print(f"run #{run_id} failed: {error.splitlines()[0]}", markup=False)
     if summary.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(interrupt_code())
     if summary.failed:
         raise typer.Exit(1)
 

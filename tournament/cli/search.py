@@ -13,6 +13,7 @@ import typer
 
 from tournament.cli.app import console, fail
 from tournament.errors import UserError
+from tournament.signals import interrupt_code
 
 search_app = typer.Typer(
     help="Search configurations automatically (Optuna, multi-objective, accuracy-constrained).",
@@ -144,7 +145,7 @@ def search_cmd(
         report = run_search(settings, options, study_name=study, progress=_progress, note=_note)
     except SearchInterrupted:
         console.print("interrupted: run the same command again to resume the study.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(interrupt_code()) from None
     except ValidationError as exc:
         fail(pydantic_problems(exc))
     except UserError as exc:

@@ -18,6 +18,7 @@ import sys
 import typer
 
 from tournament.cli.app import console, fail
+from tournament.signals import run_child
 
 worker_app = typer.Typer(help="Join Ray clusters as registered machines.", no_args_is_help=True)
 
@@ -90,7 +91,7 @@ def start_cmd(
         block=block,
     )
     console.print(f"joining {address} as machine {machine}: {' '.join(cmd)}", markup=False)
-    raise typer.Exit(subprocess.call(cmd, env=ray_env()))
+    raise typer.Exit(run_child(cmd, env=ray_env()))
 
 
 @worker_app.command("head")
@@ -122,4 +123,4 @@ def head_cmd(
             check=False,
             stdout=subprocess.DEVNULL,
         )
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    raise typer.Exit(run_child(cmd, env=env))

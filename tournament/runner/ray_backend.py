@@ -94,6 +94,10 @@ class RayBackend(Backend):
                 configure_logging=False,
             )
             self._started = True
+        # ray.init replaces SIGTERM's handler; keep ours (re-queue in-flight runs, one line).
+        from tournament.signals import reassert
+
+        reassert()
         # A fresh worker process per run isolates runs (crashes, thread settings, peak RSS);
         # reusing workers saves the interpreter start and imports (~0.6-3 s a run) but peak RSS
         # is then the worker's lifetime peak.

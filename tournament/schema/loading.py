@@ -1,6 +1,7 @@
 """Safe loading of user documents (YAML or JSON): data only, bounded, no surprises.
 
-Rejected with one sentence each: paths that are not regular files (pipes, devices), files
+Rejected with one sentence each: symbolic links (not followed: a link could point anywhere),
+paths that are not regular files (pipes, devices; opened once, without blocking), files
 over :data:`MAX_BYTES`, bytes that are not UTF-8, YAML anchors/aliases and explicit tags (no
 alias bombs, no object construction), duplicate keys, NaN/infinity, nesting deeper than
 :data:`MAX_DEPTH`, and a top level that is not a mapping. Every sentence is one line: user keys
@@ -9,8 +10,10 @@ in field paths are quoted when they are not plain names (see :func:`path_segment
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 import re
 import stat
 from pathlib import Path
@@ -133,17 +136,31 @@ def parse_document(text: str, *, fmt: str) -> dict[str, Any]:
 
 
 def _read_bounded(path: Path) -> bytes:
-    """The bytes of a regular file of at most :data:`MAX_BYTES`; never blocks on a pipe."""
-    mode = path.stat().st_mode
-    if stat.S_ISDIR(mode):
-        raise IsADirectoryError(str(path))
-    if not stat.S_ISREG(mode):
-        raise UserError("file: expected a regular file, got a pipe, socket or device.")
-    with path.open("rb") as handle:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`, opened once.
+
+    The file is opened before anything is checked (no check-then-open race), without
+    following a symbolic link (``O_NOFOLLOW``) and without blocking (``O_NONBLOCK``: a pipe
+    with no writer opens at once), then checked on the open descriptor (``fstat``).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError(
+                "file: is a symbolic link; give the file it points to (links are not followed)."
+            ) from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(mode):
+            raise UserError("file: expected a regular file, got a pipe, socket or device.")
         raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        size = max(len(raw), path.stat().st_size)
-        raise UserError(f"file: {size} bytes is over the {MAX_BYTES}-byte limit.")
+        if len(raw) > MAX_BYTES:
+            size = max(len(raw), os.fstat(fd).st_size)
+            raise UserError(f"file: {size} bytes is over the {MAX_BYTES}-byte limit.")
     return raw
 
 

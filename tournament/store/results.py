@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -150,6 +150,58 @@ class ResultsPart(ResultsReads, StoreBase):
             return existing
 
     @retrying
+    def record_results(self, results: Sequence[tuple[int, Result]]) -> list[int]:
+        """Record the results of many runs in one transaction: :meth:`record_result` for
+        each ``(run_id, result)``, all or nothing (bulk imports, seeding benchmarks).
+
+        The same rules as :meth:`record_result`: a run that has a result already keeps it
+        (its id is returned, nothing written for it); a run of a round no longer open or
+        running, a missing run or a result of another scenario writes nothing at all.
+
+        Returns:
+            The result id of each item, in the order given.
+
+        Raises:
+            UserError: a run id appears twice.
+            NotFoundError: no run has one of the ids.
+            StateError: a run's round is closed (or back to draft).
+            ValueError: a result's scenario is not its run's.
+        """
+        items = list(results)
+        ids = [run_id for run_id, _ in items]
+        if len(set(ids)) != len(ids):
+            raise UserError("results: each run id may appear once in one call.")
+        with self._write() as session:
+            runs, existing = _run_rows(session, ids), _result_ids_of_runs(session, ids)
+            rows, runs_done = [], []
+            environments = _RoundEnvironments(session)
+            for run_id, result in items:
+                run = runs.get(run_id)
+                if run is None:
+                    raise NotFoundError(f"run {run_id} does not exist")
+                if run_id in existing:
+                    continue
+                if result.scenario != run.scenario:
+                    raise ValueError(
+                        f"result scenario {result.scenario!r} is not the scenario "
+                        f"{run.scenario!r} of run {run_id}"
+                    )
+                columns = result_columns(result)
+                columns["environment"] = environments.of(run, columns["environment"])
+                rows.append({"run_id": run_id, "submission_id": run.submission_id, **columns})
+                runs_done.append(run_id)
+            for chunk in _chunks(rows):
+                inserted = session.execute(
+                    insert(ResultRow).returning(ResultRow.id, ResultRow.run_id), chunk
+                )
+                existing.update({run_id: result_id for result_id, run_id in inserted})
+            now = utcnow()
+            done = {"status": RunStatus.DONE.value, "error": None, "finished_at": now}
+            for chunk in _chunks([{"id": run_id, **done} for run_id in runs_done]):
+                session.execute(update(RunRow), chunk)
+            return [existing[run_id] for run_id in ids]
+
+    @retrying
     def add_reproduction(
         self,
         result_id: int,
@@ -173,6 +225,54 @@ class ResultsPart(ResultsReads, StoreBase):
             session.add(row)
             session.flush()
             return row.id
+
+
+_CHUNK = 500
+"""Rows per statement of a bulk write (below every database's bound-parameter limit)."""
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _run_rows(session: Session, run_ids: Sequence[int]) -> dict[int, RunRow]:
+    """The runs ``run_ids`` that exist, by id."""
+    found: dict[int, RunRow] = {}
+    for chunk in _chunks(sorted(set(run_ids))):
+        query = select(RunRow).where(RunRow.id.in_(chunk))
+        found.update({run.id: run for run in session.scalars(query)})
+    return found
+
+
+def _result_ids_of_runs(session: Session, run_ids: Sequence[int]) -> dict[int, int]:
+    """The result id of each of ``run_ids`` that has a result, by run id."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(run_ids))):
+        query = select(ResultRow.run_id, ResultRow.id).where(ResultRow.run_id.in_(chunk))
+        found.update({run_id: result_id for run_id, result_id in session.execute(query)})
+    return found
+
+
+class _RoundEnvironments:
+    """:func:`_round_environment` for many runs of one transaction (each round read once)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rounds: dict[int, str] = {}
+        self.checked: dict[str, RoundRow] = {}
+
+    def of(self, run: RunRow, environment: dict[str, Any]) -> dict[str, Any]:
+        if run.submission_id not in self.rounds:
+            query = select(SubmissionRow.round_name).where(SubmissionRow.id == run.submission_id)
+            self.rounds[run.submission_id] = self.session.scalar(query) or ""
+        round_name = self.rounds[run.submission_id]
+        if not round_name:
+            return environment
+        if round_name not in self.checked:
+            self.checked[round_name] = _open_round(self.session, round_name)
+        row = self.checked[round_name]
+        return {**environment, "round": row.name, "round_spec_sha256": row.spec_sha256}
 
 
 def _result_id_of_run(session: Session, run_id: int) -> int | None:
@@ -246,6 +346,17 @@ def _round_environment(
     )
     if not round_name:
         return environment
+    row = _open_round(session, round_name)
+    return {**environment, "round": row.name, "round_spec_sha256": row.spec_sha256}
+
+
+def _open_round(session: Session, round_name: str) -> RoundRow:
+    """Round ``round_name``, locked for this transaction.
+
+    Raises:
+        NotFoundError: there is no such round.
+        StateError: it is neither open nor running.
+    """
     row = session.get(RoundRow, round_name, with_for_update=True)
     if row is None:
         raise NotFoundError(f"round {round_name} does not exist")
@@ -254,4 +365,4 @@ def _round_environment(
             f"round {row.name} is {row.status}: it takes entries and results only while open "
             "or running."
         )
-    return {**environment, "round": row.name, "round_spec_sha256": row.spec_sha256}
+    return row

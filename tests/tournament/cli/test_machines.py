@@ -64,3 +64,23 @@ def test_measure_refuses_another_hosts_machine(tourney: Any, tmp_path: Path) -> 
     assert lines[0].endswith("measure it on its own host.")
     missing = tourney("machines", "measure", "nowhere", check=False)
     assert missing.returncode == 2 and "'nowhere' is not registered" in missing.stderr
+
+
+def test_text_from_a_machine_file_reaches_the_terminal_as_text(
+    tourney: Any, tmp_path: Path, _tourney_home: Path
+) -> None:
+    detected = yaml.safe_load(tourney("machines", "detect", "--id", "plain").stdout)
+    hostile = "\x1b[31mRed CPU[/] [bold]bold[/bold] :gem:"
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        yaml.safe_dump(detected | {"id": "odd", "cpu_model": hostile, "price_usd_per_hour": 0.5})
+    )
+    out = tourney("machines", "register", str(path), "--no-measure").stdout
+    assert "\x1b" not in out and "\\x1b[31mRed CPU[/] [bold]bold[/bold] :gem:" in out
+    for args in (("machines", "list"), ("machines", "show", "odd")):
+        shown = tourney(*args, env={"COLUMNS": "300"}).stdout
+        assert "\x1b" not in shown, args  # no escape sequence reaches the terminal
+        assert "[bold]bold[/bold]" in shown, args  # markup printed, not interpreted
+    # A price from a file without its origin is stored as the file's (its date unknown).
+    spec = _spec(_tourney_home, "odd")
+    assert spec["price_source"] == "machine file odd.yaml" and spec["price_date"] is None

@@ -62,7 +62,7 @@ def test_warm_up_lasts_at_least_warmup_s(counting: Any, source: ArraySampleSourc
 
 def test_max_duration_stops_the_run(sleeper: Any, source: ArraySampleSource) -> None:
     rules = Rules(
-        warmup_queries=0, warmup_s=0, min_duration_s=5, min_queries=10_000, max_duration_s=0.1
+        warmup_queries=0, warmup_s=0, min_duration_s=0.05, min_queries=10_000, max_duration_s=0.1
     )
     log = SingleStream().run(sleeper(0.01), source, 1, rules)
     assert log.extra["min_rules_met"] is False

@@ -21,9 +21,16 @@ HOG = "import time\nend = time.time() + 30\nwhile time.time() < end: pass\n"
 
 
 @contextmanager
-def hogs() -> Iterator[None]:
-    """One busy-looping process per CPU this process may use (stopped on exit)."""
-    procs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in os.sched_getaffinity(0)]
+def hogs(per_cpu: int = 1) -> Iterator[None]:
+    """``per_cpu`` busy-looping processes pinned to each CPU this process may use (stopped on
+    exit): wherever a run is pinned, others take its CPU."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", HOG], preexec_fn=lambda cpu=cpu: os.sched_setaffinity(0, {cpu})
+        )
+        for cpu in sorted(os.sched_getaffinity(0))
+        for _ in range(per_cpu)
+    ]
     try:
         time.sleep(0.3)  # let them start spinning
         yield
@@ -73,7 +80,7 @@ def test_a_real_run_beside_cpu_hogs_is_contended() -> None:
            "runtime": "onnxruntime", "quantization": "fp32"}  # fmt: skip
     rules = {"warmup_queries": 2, "warmup_s": 0.0, "min_duration_s": 1.0, "min_queries": 64,
              "max_duration_s": 5.0, "bootstrap_resamples": 200, "runs": 1}  # fmt: skip
-    with hogs():
+    with hogs(per_cpu=2):  # the worker is pinned to one CPU: two hogs share it with the run
         result = Result.from_dict(measure(doc, "single-stream", rules))
     contention = result.extra["contention"]
     assert contention["measured"] and contention["foreign_cpu_share"] > 0.5, contention

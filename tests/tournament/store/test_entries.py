@@ -195,7 +195,7 @@ def test_a_search_trial_reuses_the_run_of_a_configuration_entered_by_a_team(
     from tournament.search.evaluation import Proposal
     from tournament.search.store_evaluator import StoreEvaluator
 
-    rules = {"min_queries": 20}
+    rules = {"min_queries": 20, "runs": 1}
     team_id, _ = any_store.add_submission(make_submission(team="team-a"))
     (run_id,) = any_store.queue_runs("single-stream", rules)
     result_id = _measure(any_store, run_id, make_result())
@@ -214,5 +214,5 @@ def test_a_search_trial_reuses_the_run_of_a_configuration_entered_by_a_team(
     (record,) = any_store.results()
     assert record.result_id == result_id
     assert [e.label for e in record.shared_with] == ["optuna/s-t0"]
-    outcome = evaluator._outcome(0, any_store.run(run_id), record)
+    outcome = evaluator._outcome(0, [any_store.run(run_id)], {run_id: record})
     assert outcome.source == "stored"  # measured for team-a's entry, not by this trial
