@@ -5,8 +5,9 @@
   the paths that already handle Ctrl-C run: the driver puts its in-flight runs back in the
   queue, leases are released, the store's transactions roll back or commit whole (a
   ``tourney submit`` of many files stores all or nothing). The CLI's error boundary then
-  prints one line (``tourney: stopped by SIGTERM ...``) and exits ``128 + signal``. :func:`reassert` re-installs the handler after a library that installs its
-  own (``ray.init`` does) so the same happens under Ray.
+  prints one line (``tourney: stopped by SIGTERM ...``) and exits ``128 + signal``.
+  :func:`reassert` re-installs the handler after a library that installs its own
+  (``ray.init`` does) so the same happens under Ray.
 * **Children.** :func:`run_child` runs a child that does the work (Streamlit, ``ray start
   --block``) and forwards SIGTERM, SIGINT and SIGHUP to it, waits for it to end (killing it
   after :data:`CHILD_GRACE_S`), and returns its exit code: the parent never leaves a child

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_missing_and_inconsistent_fields(tmp_path: Path, small_spec: MachineSpec
 
 
 def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="missing.yaml: file: no such file"):
+    with pytest.raises(UserError, match=r"missing\.yaml: file: no such file"):
         load_machine(tmp_path / "missing.yaml")
     (tmp_path / "syntax.yaml").write_text("id: [unclosed\n")
     with pytest.raises(UserError, match=r"syntax.yaml: line \d+: invalid YAML"):

@@ -122,7 +122,7 @@ def test_sigterm_stops_the_leaderboard_and_its_streamlit_child(tmp_path: Path) -
     _wait_for(serving, 90, "the leaderboard to listen")
     children = _descendants(proc.pid)
     assert children, "Streamlit runs as a child"
-    code, out, err, took = _stop(proc, children)
+    code, out, err, _ = _stop(proc, children)
     assert code == 128 + signal.SIGTERM, (out, err)
     assert "leaderboard: stopped by SIGTERM" in out
     assert not serving()  # nothing left listening on the port
