@@ -112,10 +112,12 @@ def aggregate(results: Sequence[Result]) -> Result:
         values = [f.value for f in found if f is not None]
         if len(values) != len(results) or not all(math.isfinite(v) for v in values):
             continue  # a figure some run lacks is unknown for the result
-        if any(f.has_interval for f in found if f is not None):
+        if any(f.has_interval for f in found if f is not None) or len(set(values)) > 1:
+            # The runs' spread is the evidence, whether or not each run had an interval
+            # (energy and power come without one).
             merged = between_runs(values, est.unit, est)
-        else:  # exact figures (quality ratio, model size): the mean, no interval invented
-            merged = est.with_(value=math.fsum(values) / len(values))
+        else:  # the same in every run (quality ratio, model size): exact, no interval invented
+            merged = est.with_(value=values[0])
         if any(f.provenance is Provenance.ESTIMATED for f in found if f is not None):
             merged = merged.with_(provenance=Provenance.ESTIMATED)
         reasons = [f.insufficient for f in found if f is not None and f.insufficient]

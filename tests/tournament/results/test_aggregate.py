@@ -80,7 +80,12 @@ def test_labels_and_gaps_carry_over(make_result: MakeResult) -> None:
     two = aggregate(runs[:2])
     energy = two.figure("energy_j_per_query")
     assert energy is not None and energy.provenance is Provenance.ESTIMATED
-    assert energy.value == pytest.approx(0.6) and not energy.has_interval  # none had one
+    assert energy.value == pytest.approx(0.6)
+    # No run had an interval, but the runs differ: that spread is the interval over runs.
+    assert energy.has_interval and energy.interval is IntervalKind.BETWEEN_RUNS
+    assert energy.ci_low is not None and energy.ci_low < 0.5 and energy.ci_high > 0.7  # type: ignore[operator]
+    same = aggregate([make_result(2.0), make_result(2.1)]).figure("model_size_mb")
+    assert same is None or not same.has_interval  # equal in every run: exact
     p99 = runs[0].figure("latency_p99_ms")
     assert p99 is not None
     short = replace(runs[1], figures={**runs[1].figures, "latency_p99_ms": p99.with_(
