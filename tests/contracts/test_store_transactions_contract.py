@@ -181,3 +181,20 @@ def test_one_instance_is_shared_by_threads(store: Store, make_result: MakeResult
     assert not errors, errors
     counts = table_counts(store)
     assert (counts["submissions"], counts["runs"], counts["results"]) == (6, 6, 6)
+
+
+def test_record_results_is_all_or_nothing_and_idempotent(
+    store: Store, make_result: MakeResult
+) -> None:
+    first = queued_run(store, submission(name="bulk-1"))
+    second = queued_run(store, submission(name="bulk-2", batch_size=2))
+    before = table_counts(store)
+    with pytest.raises(NotFoundError):  # one missing run: nothing at all is written
+        store.record_results([(first, make_result()), (999_999, make_result())])
+    with pytest.raises(UserError, match="once"):
+        store.record_results([(first, make_result()), (first, make_result())])
+    assert table_counts(store) == before
+    ids = store.record_results([(first, make_result()), (second, make_result())])
+    assert len(set(ids)) == 2 and table_counts(store)["results"] == before["results"] + 2
+    assert store.record_results([(second, make_result())]) == [ids[1]]  # kept, not repeated
+    assert {r.status for r in store.runs()} == {"done"}

@@ -184,6 +184,11 @@ class StoreWriter(StoreReader, Protocol):
         """Record a run's result (the one recording path); idempotent per run."""
         ...
 
+    def record_results(self, results: Sequence[tuple[int, Result]]) -> list[int]:
+        """:meth:`record_result` for many ``(run_id, result)`` in one transaction, all or
+        nothing (bulk imports); the result id of each, in order."""
+        ...
+
     def add_reproduction(
         self,
         result_id: int,
