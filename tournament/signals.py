@@ -103,7 +103,7 @@ def run_child(command: Sequence[str], env: Mapping[str, str] | None = None) -> i
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    if received and code < 0:  # ended by the forwarded signal: report it as ours
+    if received:  # ended after the forwarded signal (cleanly or by it): report it as ours
         return 128 + received[0]
     return code
 
