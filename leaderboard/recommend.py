@@ -129,7 +129,7 @@ def binding(records: Iterable[ResultRecord], c: Constraints) -> Miss:
         bound = getattr(c, field)
         if bound is None:
             continue
-        answer = recommend(records, replace(c, **{field: None}))
+        answer = recommend(records, replace(c, **{field: None}))  # type: ignore[arg-type]
         if answer.best is None:
             continue
         best = answer.best.record

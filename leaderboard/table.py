@@ -180,7 +180,9 @@ def _value(frame: pd.DataFrame, key: str) -> list[float | None]:
 
 def _ranked_figure(table: pd.DataFrame) -> tuple[list[str], list[float | None], list[str]]:
     """Per row: the label of the metric it is ranked on, its value and its 95 % CI (text)."""
-    names, values, cis = [], [], []
+    names: list[str] = []
+    values: list[float | None] = []
+    cis: list[str] = []
     for _, row in table.iterrows():
         key = row["ranked_on"]
         if not isinstance(key, str) or key not in table.columns:

@@ -17,7 +17,7 @@ from leaderboard.figures.rounds import (
 
 def _winners(rounds: object) -> None:
     """Each frontier's winner and headline figures, as stored when its round closed."""
-    table = winners_table(rounds)  # type: ignore[arg-type]
+    table = winners_table(rounds)
     st.subheader("Winners and headline results")
     if table.empty:
         st.info("No round has been closed and ranked yet: winners appear when one closes.")
