@@ -37,11 +37,6 @@ def main() -> None:
         st.Page(PAGES_DIR / file, title=title, url_path=path, icon=icon, default=i == 0)
         for i, (file, title, path, icon) in enumerate(PAGES)
     ]
-    # The default page is served at "/", not at its url_path: the same script, hidden from the
-    # menu, answers "/rounds" too (a link or bookmark to it would otherwise be "Page not found").
-    file, title, path, icon = PAGES[0]
-    pages[0] = st.Page(PAGES_DIR / file, title=title, url_path="home", icon=icon, default=True)
-    pages.append(st.Page(PAGES_DIR / file, title=title, url_path=path, visibility="hidden"))
     page = st.navigation(pages)
     url = database_url()
     st.sidebar.caption(f"Database (read-only): `{ui.safe_url(url)}`")

@@ -31,10 +31,6 @@ class Filters:
             result's own gate.
         league: ``"human"`` or ``"search"`` (who entered the submission).
         valid_only: drop results that fail the (possibly re-gated) accuracy gate.
-        teams, runtimes, quantizations, batch_sizes: keep results of any of these (empty:
-            any); batch sizes as text (``"32"``).
-        search: keep results whose entry, configuration or team contains this text (any
-            case; empty: any).
     """
 
     round_name: str | None = None
@@ -44,23 +40,6 @@ class Filters:
     accuracy_class: float | None = None
     league: str | None = None
     valid_only: bool = False
-    teams: tuple[str, ...] = ()
-    runtimes: tuple[str, ...] = ()
-    quantizations: tuple[str, ...] = ()
-    batch_sizes: tuple[str, ...] = ()
-    search: str = ""
-
-
-CATEGORIES = (
-    ("teams", "team", "Team"),
-    ("runtimes", "runtime", "Runtime"),
-    ("quantizations", "quantization", "Quantization"),
-    ("batch_sizes", "batch_size", "Batch size"),
-)
-"""(field of :class:`Filters`, results-frame column, label) of each category filter."""
-
-SEARCHED = ("entry", "configuration", "team")
-"""The columns the text search looks in."""
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -81,18 +60,6 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     ):
         if value is not None:
             mask &= frame[column] == value
-    for field, column, _ in CATEGORIES:
-        wanted = getattr(filters, field)
-        if wanted:
-            mask &= frame[column].astype(str).isin(wanted)
-    text = filters.search.strip().lower()
-    if text:
-        found = (
-            frame[list(SEARCHED)]
-            .astype(str)
-            .apply(lambda c: c.str.lower().str.contains(text, regex=False))
-        )
-        mask &= found.any(axis=1)
     shown = frame[mask].copy()
     if filters.accuracy_class is not None:
         shown["valid"] = regate(shown, filters.accuracy_class)
@@ -129,8 +96,6 @@ def choices(frame: pd.DataFrame, column: str) -> list[str]:
     from tournament import harness
 
     values = sorted({str(v) for v in frame[column].dropna().unique()})
-    if column == "batch_size":
-        values.sort(key=lambda v: (len(v), v))  # 1, 8, 32 rather than 1, 32, 8
     if column == "scenario":
         rank = {name: i for i, name in enumerate(harness.names())}
         values.sort(key=lambda v: (rank.get(v, len(rank)), v))

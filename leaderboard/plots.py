@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from leaderboard.figures.feasible import FeasibleSet
 from leaderboard.figures.latency import Cdf, Histogram
 from leaderboard.figures.pareto import ParetoData, Points
 from leaderboard.figures.power import PowerTrace
@@ -24,37 +23,16 @@ WEBGL_ABOVE = 2000
 
 
 def pareto_figure(
-    data: ParetoData,
-    *,
-    log_x: bool = False,
-    log_y: bool = False,
-    error_bars: bool = True,
-    color_by: str | None = None,
-    symbol_by: str | None = None,
-    gate: float | None = None,
-    fronts: dict[str, tuple[list[float], list[float]]] | None = None,
+    data: ParetoData, *, log_x: bool = False, log_y: bool = False, error_bars: bool = True
 ) -> go.Figure:
-    """Valid points (coloured by a metric, or by the category ``color_by`` with one legend
-    entry per value, marked by ``symbol_by``), invalid points in grey, the frontier as a red
-    staircase through rings that keep each point's colour, labelled with its entry; with
-    ``error_bars``, each point's 95 % intervals (the axis titles say what they cover); ``gate``
-    draws the accuracy gate on a quality-ratio axis; ``fronts`` adds other staircases (e.g.
-    the search league's front next to the humans')."""
+    """Valid points (coloured/sized if asked), invalid points in grey, the frontier in red;
+    with ``error_bars``, each point's 95 % intervals (the axis titles say what they cover)."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
     bars = error_bars
     fig.add_trace(_scatter(data.invalid, "invalid", GREY, None, data, error_bars=bars))
-    for trace in _valid_traces(data, color_by, symbol_by, bars):
-        fig.add_trace(trace)
-    for i, (name, (xs, ys)) in enumerate((fronts or {}).items()):
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=ys, mode="lines", name=f"{name} front",
-                line={"color": OTHER_FRONTS[i % len(OTHER_FRONTS)], "width": 2, "dash": "dash"},
-                hoverinfo="skip",
-            )
-        )  # fmt: skip
+    fig.add_trace(_scatter(data.valid, "valid", None, data.color, data, error_bars=bars))
     fig.add_trace(
         go.Scatter(
             x=data.step_x,
@@ -65,110 +43,16 @@ def pareto_figure(
             hoverinfo="skip",
         )
     )
-    fig.add_trace(_frontier_trace(data))
-    _gate(fig, data, gate)
+    fig.add_trace(_scatter(data.frontier, "on the frontier", FRONT, None, data, symbol="diamond"))
     fig.update_layout(
         xaxis_title=_axis_title(data, data.x, bars),
         yaxis_title=_axis_title(data, data.y, bars),
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        clickmode="event+select",
     )
     fig.update_xaxes(type="log" if log_x else "linear")
     fig.update_yaxes(type="log" if log_y else "linear")
     return fig
-
-
-OTHER_FRONTS = ("#1f77b4", "#2ca02c", "#9467bd")
-SYMBOLS = ("circle", "square", "triangle-up", "cross", "x", "star", "pentagon", "hexagon")
-
-
-def _valid_traces(
-    data: ParetoData, color_by: str | None, symbol_by: str | None, bars: bool
-) -> list[go.Scatter | go.Scattergl]:
-    """The valid points: one trace, or one per value of ``color_by`` (and ``symbol_by``)."""
-    cats = data.valid.categories or {}
-    if color_by not in cats and symbol_by not in cats:
-        return [_scatter(data.valid, "valid", None, data.color, data, error_bars=bars)]
-    colours = cats.get(color_by or "", [""] * len(data.valid))
-    symbols = cats.get(symbol_by or "", [""] * len(data.valid))
-    symbol_of = {v: SYMBOLS[i % len(SYMBOLS)] for i, v in enumerate(dict.fromkeys(symbols))}
-    palette = PALETTE
-    colour_of = {v: palette[i % len(palette)] for i, v in enumerate(dict.fromkeys(colours))}
-    traces = []
-    for key in dict.fromkeys(zip(colours, symbols, strict=True)):
-        rows = [i for i, k in enumerate(zip(colours, symbols, strict=True)) if k == key]
-        name = " · ".join(v for v in key if v) or "valid"
-        subset = _subset(data.valid, rows)
-        colour = colour_of[key[0]] if color_by in cats else None
-        traces.append(
-            _scatter(subset, name, colour, None, data, symbol_of[key[1]], error_bars=bars)
-        )
-    return traces
-
-
-PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-)  # fmt: skip
-
-
-def _subset(points: Points, rows: list[int]) -> Points:
-    """The points at ``rows`` of ``points``."""
-    from dataclasses import replace
-
-    def pick(values: list[Any] | None) -> list[Any] | None:
-        return None if values is None else [values[i] for i in rows]
-
-    def pick_err(err: tuple[list[float], list[float]] | None) -> Any:
-        return None if err is None else ([err[0][i] for i in rows], [err[1][i] for i in rows])
-
-    return replace(
-        points,
-        result_ids=[points.result_ids[i] for i in rows],
-        entries=[points.entries[i] for i in rows],
-        configurations=[points.configurations[i] for i in rows],
-        xs=[points.xs[i] for i in rows],
-        ys=[points.ys[i] for i in rows],
-        colors=pick(points.colors),
-        sizes=pick(points.sizes),
-        hover=[points.hover[i] for i in rows],
-        runs=[points.runs[i] for i in rows],
-        x_err=pick_err(points.x_err),
-        y_err=pick_err(points.y_err),
-        categories=None,
-    )
-
-
-def _frontier_trace(data: ParetoData) -> go.Scatter:
-    """Red rings around the frontier points (their own colour shows through), each labelled
-    with its entry's name; clicking one selects its result too."""
-    import plotly.graph_objects as go
-
-    front = data.frontier
-    return go.Scatter(
-        x=front.xs,
-        y=front.ys,
-        mode="markers+text",
-        name="on the frontier",
-        text=[e.split("/", 1)[-1] for e in front.entries],
-        textposition="top center",
-        textfont={"size": 11, "color": FRONT},
-        marker={"symbol": "circle-open", "size": 16, "color": FRONT, "line": {"width": 2}},
-        hovertext=front.hover,
-        hovertemplate="%{hovertext}<extra></extra>",
-        customdata=front.result_ids,
-    )
-
-
-def _gate(fig: go.Figure, data: ParetoData, gate: float | None) -> None:
-    """The accuracy gate as a dotted line on whichever axis is the quality ratio."""
-    if gate is None:
-        return
-    text = f"accuracy gate: {gate:.4g} x fp32"
-    if data.y == "quality_ratio":
-        fig.add_hline(y=gate, line_dash="dot", line_color="#555", annotation_text=text)
-    elif data.x == "quality_ratio":
-        fig.add_vline(x=gate, line_dash="dot", line_color="#555", annotation_text=text)
 
 
 def _axis_title(data: ParetoData, key: str, error_bars: bool) -> str:
@@ -301,44 +185,4 @@ def search_figure(history: HypervolumeHistory) -> go.Figure:
         )
     )
     fig.update_layout(xaxis_title="trial", yaxis_title="normalised hypervolume")
-    return fig
-
-
-def feasible_figure(data: FeasibleSet) -> go.Figure:
-    """Valid results within every budget (green) and outside (grey), the recommendation as
-    a star, the budgets as dotted lines; each point's result id in ``customdata``."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for feasible, name, colour in ((True, "within budgets", "#2ca02c"), (False, "outside", GREY)):
-        pts = [p for p in data.points if p.feasible is feasible]
-        fig.add_trace(
-            go.Scatter(
-                x=[p.p99_ms for p in pts], y=[p.value for p in pts], mode="markers", name=name,
-                marker={"color": colour, "size": 10}, customdata=[p.result_id for p in pts],
-                text=[f"{p.entry} (result {p.result_id})" for p in pts],
-                hovertemplate="%{text}<br>p99 %{x:.4g} ms<br>%{y:.4g}<extra></extra>",
-            )
-        )  # fmt: skip
-    best = [p for p in data.points if p.result_id == data.best]
-    if best:
-        fig.add_trace(
-            go.Scatter(
-                x=[best[0].p99_ms], y=[best[0].value], mode="markers+text", name="recommended",
-                text=[best[0].entry.split("/", 1)[-1]], textposition="top center",
-                marker={"symbol": "star", "size": 18, "color": FRONT},
-                customdata=[best[0].result_id], hovertemplate="recommended<extra></extra>",
-            )
-        )  # fmt: skip
-    if data.x_budget is not None:
-        fig.add_vline(x=data.x_budget, line_dash="dot", annotation_text="p99 budget")
-    if data.y_budget is not None:
-        fig.add_hline(y=data.y_budget, line_dash="dot", annotation_text="cost budget")
-    fig.update_layout(
-        xaxis_title=data.x_label,
-        yaxis_title=data.y_label,
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        clickmode="event+select",
-    )
     return fig

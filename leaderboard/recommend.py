@@ -10,6 +10,7 @@ the winner won.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,8 +41,6 @@ class Constraints:
     min_quality_ratio: float = 0.99
     machine: str | None = None
     objective: str = "cost"
-    max_cost_usd_per_million: float | None = None
-    """A cost budget (USD per million samples), applied to each result before the rule."""
 
 
 class CachedResults:
@@ -79,9 +78,6 @@ def recommend(records: Iterable[ResultRecord], c: Constraints) -> Recommendation
     found = CachedResults(records).results(
         workload=c.workload, scenario=c.scenario, machine=c.machine
     )
-    if c.max_cost_usd_per_million is not None:
-        budget = c.max_cost_usd_per_million
-        found = [r for r in found if _within(r.value(COST), budget)]
     return recommend_among(
         found,
         workload=c.workload,
@@ -91,70 +87,6 @@ def recommend(records: Iterable[ResultRecord], c: Constraints) -> Recommendation
         min_quality_ratio=c.min_quality_ratio,
         objective=c.objective,
     )
-
-
-COST = "cost_usd_per_million"
-
-
-def _within(value: float | None, budget: float) -> bool:
-    return value is not None and value <= budget
-
-
-@dataclass(frozen=True)
-class Miss:
-    """Why nothing qualified: the constraint that binds (relaxing it alone gives an answer) and
-    the configuration that would then win, the nearest miss, with how far off it is."""
-
-    constraint: str
-    nearest: Candidate | None
-    sentence: str
-
-
-BUDGETS = (
-    ("max_p99_ms", "the p99 budget", "latency_p99_ms"),
-    ("min_quality_ratio", "the minimum quality ratio", "quality_ratio"),
-    ("max_cost_usd_per_million", "the cost budget", COST),
-)
-"""(field of :class:`Constraints`, words, metric) of each budget a user types."""
-
-
-def binding(records: Iterable[ResultRecord], c: Constraints) -> Miss:
-    """When :func:`recommend` finds nothing for ``c``: which budget binds and the nearest
-    miss, found by the same rule with that one budget lifted (the first that gives an answer,
-    in :data:`BUDGETS` order); else that no valid configuration exists at all."""
-    from dataclasses import replace
-
-    records = list(records)
-    for field, words, name in BUDGETS:
-        bound = getattr(c, field)
-        if bound is None:
-            continue
-        answer = recommend(records, replace(c, **{field: None}))  # type: ignore[arg-type]
-        if answer.best is None:
-            continue
-        best = answer.best.record
-        value = best.result.quality.ratio if name == "quality_ratio" else best.value(name)
-        shown = "-" if value is None else f"{float(value):.4g}"
-        off = f" ({float(value) / bound:.3g}x the budget)" if value and bound else ""
-        return Miss(
-            field,
-            answer.best,
-            f"{words[0].upper()}{words[1:]} ({bound:g}) binds: without it, {best.entry.label} "
-            f"({best.entry.configuration}) would be chosen, at {shown}{off}.",
-        )
-    loose = Constraints(c.workload, c.scenario, None, 0.0, c.machine, c.objective)
-    if recommend(records, loose).best is None:
-        return Miss("", None, "No valid result of this workload and scenario exists at all.")
-    return Miss("", None, "No single budget binds alone: relax two or more of them.")
-
-
-def ratio_words(best: float | None, other: float | None, name: str) -> str:
-    """``2.07x the cost`` (``other`` over ``best``): how the runner-up compares, as a ratio of
-    the objective's figure (never a percentage of the smaller one)."""
-    if best is None or other is None or best == 0:
-        return "not comparable"
-    noun = metric(name).label.split(" (")[0]
-    return f"{other / best:.3g}x the {noun}"
 
 
 def why(answer: Recommendation, c: Constraints) -> list[str]:
@@ -195,7 +127,8 @@ def _versus(best: Candidate, other: Candidate, name: str, tied: bool) -> str:
             "the two are statistically tied on this figure."
         )
     a = best.record.value(name)
-    return f"The runner-up {label} has {_fmt(b)} ({ratio_words(a, b, name)} of the best)."
+    change = abs(a - b) / abs(b) if a is not None and b else math.inf
+    return f"The runner-up {label} has {_fmt(b)} ({change:.1%} worse)."
 
 
 def _fmt(value: float | None) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from leaderboard.filters import Filters
-from leaderboard.metrics import BY_NAME, ci_text, label, metric, shown
-from leaderboard.table import INVALID_BADGE, VALID_BADGE, entry_link, significant
+from leaderboard.metrics import label
+from leaderboard.table import INVALID_BADGE, VALID_BADGE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,46 +57,35 @@ def standings_table(ranking: dict[str, Any], filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-STANDING_FIGURES = (
-    "latency_p50_ms",
-    "latency_p99_ms",
-    "throughput_sps",
-    "quality_ratio",
-    "energy_j_per_sample",
-    "cost_usd_per_million",
-)
-"""The figures of each standings row after the ranked-on one, per *sample* for energy and
-cost, labelled and scaled as the metric table and :mod:`leaderboard.metrics` say."""
-
 COLUMNS = [
-    "rank", "entry", "ranked on", "figure", "95% CI", "gate", "tie group", "Pareto rank",
-    *(label(k) for k in STANDING_FIGURES), "quality", "configuration", "frontier", "results",
-    "result",
+    "frontier", "rank", "tie group", "Pareto rank", "gate", "entry", "configuration",
+    "ranked on", "value", "95% CI", "p50 ms", "p99 ms", "samples/s", "quality",
+    "J/query", "USD/M samples", "results", "result",
 ]  # fmt: skip
 
 
 def _row(group: dict[str, Any], e: dict[str, Any]) -> dict[str, Any]:
     gate = VALID_BADGE if e.get("valid") else f"{INVALID_BADGE}: {e.get('invalid_reason') or '?'}"
     primary = str(group.get("primary", ""))
-    known = primary in BY_NAME
-    row = {
+    low, high = e.get("ci_low"), e.get("ci_high")
+    return {
+        "frontier": group.get("frontier"),
         "rank": e.get("rank"),
-        "entry": f"{e.get('team')}/{e.get('name')}",
-        "ranked on": label(primary),
-        "figure": significant(shown(primary, e.get("value"))) if known else e.get("value"),
-        "95% CI": ci_text(primary, e.get("ci_low"), e.get("ci_high")) if known else "",
-        "gate": gate,
         "tie group": f"{e['rank']} (tied)" if e.get("tied") else "",
         "Pareto rank": e.get("pareto_rank"),
-    }
-    for key in STANDING_FIGURES:
-        row[label(key)] = significant(shown(key, e.get(key)), metric(key).digits)
-    row |= {
-        "quality": significant(e.get("quality")),
-        "configuration": f"{e.get('variant')} {e.get('runtime')} {e.get('quantization')} "
-        f"b{e.get('batch_size')}",
-        "frontier": group.get("frontier"),
+        "gate": gate,
+        "entry": f"{e.get('team')}/{e.get('name')}",
+        "configuration": f"{group.get('workload')}/{e.get('variant')} {e.get('runtime')} "
+        f"{e.get('quantization')} b{e.get('batch_size')} @{group.get('machine')}",
+        "ranked on": label(primary),
+        "value": e.get("value"),
+        "95% CI": "" if low is None or high is None else f"[{low:.4g}, {high:.4g}]",
+        "p50 ms": e.get("latency_p50_ms"),
+        "p99 ms": e.get("latency_p99_ms"),
+        "samples/s": e.get("throughput_sps"),
+        "quality": e.get("quality"),
+        "J/query": e.get("energy_j_per_query"),
+        "USD/M samples": e.get("cost_usd_per_million"),
         "results": e.get("results", 1),
-        "result": None if e.get("result_id") is None else entry_link(e["result_id"]),
+        "result": e.get("result_id"),
     }
-    return row

@@ -9,7 +9,6 @@ import streamlit as st
 
 from leaderboard.data.source import DatabaseState, DatabaseStatus
 from leaderboard.filters import (
-    CATEGORIES,
     LEAGUES,
     NO_ROUND,
     Filters,
@@ -122,18 +121,6 @@ def sidebar_filters(
     chosen = st.sidebar.selectbox("Accuracy class", [STORED_GATE, *classes], key=f"{prefix}_class")
     league = pick("League", list(LEAGUES), f"{prefix}_league")
     valid_only = st.sidebar.checkbox("Valid results only", key=f"{prefix}_valid")
-    search = st.sidebar.text_input(
-        "Search", key=f"{prefix}_search", placeholder="entry, configuration or team",
-        help="Keeps results whose entry, configuration or team contains this text (any case).",
-    )  # fmt: skip
-    categories = {
-        field: tuple(
-            st.sidebar.multiselect(
-                title, choices(frame, column), key=f"{prefix}_{field}", placeholder="any"
-            )
-        )
-        for field, column, title in CATEGORIES
-    }
     return Filters(
         round_name=None if round_choice is None else round_value(round_choice),
         workload=workload,
@@ -142,8 +129,6 @@ def sidebar_filters(
         accuracy_class=classes.get(chosen),
         league=league,
         valid_only=valid_only,
-        search=search,
-        **categories,
     )
 
 
@@ -157,8 +142,6 @@ def describe(filters: Filters) -> str:
         f"{filters.league} league" if filters.league else "",
         class_label(filters.accuracy_class) if filters.accuracy_class else "",
         "valid only" if filters.valid_only else "",
-        *(", ".join(getattr(filters, f)) for f, _, _ in CATEGORIES),
-        f"matching '{filters.search}'" if filters.search.strip() else "",
     ]
     return ", ".join(p for p in parts if p) or "all results"
 
@@ -190,87 +173,3 @@ def pick_rules(frame: pd.DataFrame, key: str) -> RulesChoice:
     )
     labels = {k: label for k, label, _ in found}
     return RulesChoice(str(chosen), labels[str(chosen)])
-
-
-ROWS_PER_PAGE = 50
-ROW_PX, HEADER_PX = 35, 38
-"""Streamlit's default row and header heights, to size a table to its rows."""
-
-
-def table_height(rows: int) -> int:
-    """The height in pixels that shows ``rows`` rows without an inner scroll bar."""
-    return HEADER_PX + ROW_PX * max(rows, 1) + 3
-
-
-def paged(frame: pd.DataFrame, key: str, per_page: int = ROWS_PER_PAGE) -> pd.DataFrame:
-    """The rows of ``frame`` on the page chosen with a number input below the table (shown
-    only when there are more than ``per_page`` rows): every row is reachable, none hidden in
-    a scroll box."""
-    pages = max(1, -(-len(frame) // per_page))
-    if pages == 1:
-        return frame
-    page = int(
-        st.number_input(
-            f"Page (of {pages}, {per_page} rows each)", 1, pages, 1, step=1, key=f"{key}_page"
-        )
-    )
-    return frame.iloc[(page - 1) * per_page : page * per_page]
-
-
-def entry_page() -> str:
-    """The Entry detail page's script, for :func:`streamlit.switch_page`."""
-    from leaderboard.app import PAGES_DIR
-
-    return str(PAGES_DIR / "entry.py")
-
-
-def open_entry(result_ids: list[int]) -> None:
-    """Switch to the Entry detail page of the first of ``result_ids`` (with ``compare`` the
-    others, when there are several); nothing when empty."""
-    if not result_ids:
-        return
-    params = {"result": str(result_ids[0])}
-    if len(result_ids) > 1:
-        params["compare"] = ",".join(str(i) for i in result_ids)
-    st.switch_page(entry_page(), query_params=params)
-
-
-def selected_rows(event: object) -> list[int]:
-    """The row positions selected in a :func:`streamlit.dataframe` selection event."""
-    selection = getattr(event, "selection", None)
-    rows = getattr(selection, "rows", None) if selection is not None else None
-    if rows is None and isinstance(event, dict):
-        rows = event.get("selection", {}).get("rows")
-    return [int(r) for r in rows or []]
-
-
-def selected_points(event: object) -> list[int]:
-    """The result ids (``customdata``) of the points selected in a Plotly selection event."""
-    selection = getattr(event, "selection", None)
-    points = getattr(selection, "points", None) if selection is not None else None
-    if points is None and isinstance(event, dict):
-        points = event.get("selection", {}).get("points")
-    out = []
-    for point in points or []:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, list | tuple):
-            data = data[0] if data else None
-        if isinstance(data, int | float) and not isinstance(data, bool):
-            out.append(int(data))
-    return out
-
-
-def machines(url: str) -> dict[str, dict[str, object]]:
-    """Per registered machine, its hardware columns (:func:`leaderboard.table.hardware_rows`),
-    cached per database version."""
-    from leaderboard.data import cache
-
-    return _machines(url, cache.signature(url))
-
-
-@st.cache_data(show_spinner=False, ttl=600, max_entries=8)
-def _machines(url: str, version: object) -> dict[str, dict[str, object]]:
-    from leaderboard.data import cache
-    from leaderboard.table import hardware_rows
-
-    return hardware_rows(cache.store(url).machines())

@@ -20,21 +20,12 @@ from leaderboard.metrics import (
     FEW,
     axis_label,
     interval_label,
-    label,
     metric,
     power_source_label,
-    scale,
-    shown_unit,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-CATEGORY_COLUMNS = (
-    "team", "runtime", "quantization", "batch_size", "machine", "origin", "round_name",
-)  # fmt: skip
-"""Columns a chart may colour or mark points by (``origin``: the league)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +42,6 @@ class Points:
     hover: list[str]
     runs: list[int]
     """How many runs each point's result aggregates."""
-    categories: dict[str, list[str]] | None = None
-    """Per category column (team, runtime, ...), each point's value as text."""
     x_err: tuple[list[float], list[float]] | None = None
     y_err: tuple[list[float], list[float]] | None = None
     """Error bars (below, above) of x and y: the 95 % intervals (0 where a figure has none);
@@ -105,7 +94,6 @@ def pareto_data(
     """
     keys = [k for k in dict.fromkeys((x, y, color, size)) if k is not None]
     labels = {k: axis_label(k, _provenances(frame, k)) for k in keys}
-    frame = _scaled(frame, keys)
     known = frame.dropna(subset=keys)
     drawn = known[~_lacking(known, keys)]
     valid, invalid = drawn[drawn["valid"]], drawn[~drawn["valid"]]
@@ -126,20 +114,6 @@ def pareto_data(
         few=len(known) - len(drawn),
         intervals={k: _intervals(drawn, k) for k in (x, y)},
     )
-
-
-def _scaled(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``frame`` with the figures ``keys`` (and their bounds) in their shown units
-    (:func:`leaderboard.metrics.scale`: J -> mJ per sample); ``frame`` itself if none changes."""
-    factors = {k: scale(k) for k in keys if scale(k) != 1.0}
-    if not factors:
-        return frame
-    out = frame.copy()
-    for key, factor in factors.items():
-        for column in (key, f"{key}_low", f"{key}_high"):
-            if column in out.columns:
-                out[column] = out[column].astype(float) * factor
-    return out
 
 
 def _lacking(frame: pd.DataFrame, keys: list[str]) -> Any:
@@ -222,7 +196,6 @@ def _points(
         sizes=frame[size].astype(float).tolist() if size else None,
         hover=hover_texts(frame, list(labels)),
         runs=[int(v) for v in frame["runs"]],
-        categories={c: frame[c].astype(str).tolist() for c in CATEGORY_COLUMNS if c in frame},
         x_err=_errors(frame, x),
         y_err=_errors(frame, y),
     )
@@ -248,7 +221,7 @@ def _hover(row: dict[str, Any], keys: list[str]) -> str:
     for key in keys:
         tag = f" {ESTIMATE_TAG}" if row.get(f"{key}_provenance") == ESTIMATED else ""
         estimated = estimated or bool(tag)
-        lines.append(f"{label(key)}: {_fmt(row[key])}{tag}{_ci(row, key)}")
+        lines.append(f"{metric(key).label}: {_fmt(row[key])}{tag}{_ci(row, key)}")
     if estimated:
         lines.append(f"power source: {power_source_label(row.get('power_source'))}")
     return "<br>".join(lines)
@@ -275,39 +248,3 @@ def _fmt(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return f"{float(value):.4g}"
-
-
-@dataclass(frozen=True)
-class Hypervolume:
-    """The area the frontier dominates up to ``reference`` (per axis, in the axes' units):
-    ``value`` in ``unit`` (the product of the axes' units); None without a frontier point
-    strictly better than the reference on both axes."""
-
-    value: float | None
-    reference: tuple[float, float]
-    unit: str
-
-
-def frontier_hypervolume(data: ParetoData) -> Hypervolume:
-    """:func:`tournament.ranking.hypervolume` of ``data``'s frontier with the project's
-    default reference point (:data:`tournament.ranking.hypervolume.REFERENCE`) of its axes."""
-    from tournament.ranking.hypervolume import hypervolume, reference_point
-
-    axes = (data.x, data.y)
-    reference = [r * scale(k) for r, k in zip(reference_point(list(axes)), axes, strict=True)]
-    unit = f"{shown_unit(data.x)} x {shown_unit(data.y)}"
-    points = list(zip(data.frontier.xs, data.frontier.ys, strict=True))
-    if not points:
-        return Hypervolume(None, (reference[0], reference[1]), unit)
-    directions = [metric(data.x).direction.value, metric(data.y).direction.value]
-    value = float(hypervolume(points, directions, reference))
-    return Hypervolume(value if value > 0 else None, (reference[0], reference[1]), unit)
-
-
-def gate_line(frame: pd.DataFrame, accuracy_class: float | None) -> float | None:
-    """The quality ratio the accuracy gate asks of ``frame``'s results (the chosen class, else
-    their one stored target ratio; None when they differ or there is none)."""
-    if accuracy_class is not None:
-        return accuracy_class
-    ratios = {round(float(v), 6) for v in frame["target_ratio"].dropna()}
-    return ratios.pop() if len(ratios) == 1 else None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from leaderboard import plots, ui
+from leaderboard import plots
 from leaderboard.data import cache
 from leaderboard.data.source import database_url
 from leaderboard.figures.latency import latency_cdf, latency_histogram, percentiles
@@ -21,35 +21,18 @@ from leaderboard.metrics import (
     ESTIMATE_TAG,
     ESTIMATED,
     FEW,
-    ci_text,
-    fmt,
     interval_label,
     is_estimate,
     metric,
     power_source_label,
-    quality_name,
 )
-from leaderboard.metrics import label as shown_label
 from leaderboard.rules import rules_label
-from leaderboard.table import INVALID_BADGE, VALID_BADGE, display_table, ranked
-from tournament.results.metrics import Per
+from leaderboard.table import INVALID_BADGE, VALID_BADGE
 
 if TYPE_CHECKING:
     from leaderboard.data.queries import Detail
-    from tournament.results import Artifact, Estimate
+    from tournament.results import Estimate
     from tournament.store import ResultRecord
-
-
-def bad_parameter() -> str | None:
-    """The sentence saying which query parameter cannot be read (``?result=abc``), or None."""
-    for name in ("result", "run"):
-        raw = st.query_params.get(name)
-        if raw is not None and not (raw.isdigit() and int(raw) > 0):
-            return f"The address asks for {name}={raw!r}: a {name} id is a positive whole number."
-    raw = st.query_params.get("compare")
-    if raw is not None and not all(p.strip().isdigit() for p in raw.split(",") if p.strip()):
-        return f"The address asks to compare {raw!r}: give result ids separated by commas."
-    return None
 
 
 def _chosen_id(newest: int) -> tuple[int, bool]:
@@ -57,7 +40,6 @@ def _chosen_id(newest: int) -> tuple[int, bool]:
     run, result = st.query_params.get("run"), st.query_params.get("result")
     raw = run if run and run.isdigit() else result
     default = int(raw) if raw and raw.isdigit() else newest
-    compare = st.query_params.get("compare")
     cols = st.columns([1, 3])
     chosen = int(
         cols[0].number_input(
@@ -73,8 +55,6 @@ def _chosen_id(newest: int) -> tuple[int, bool]:
     alone = cols[1].toggle("this run only", value=bool(run and run.isdigit()), key="entry_alone")
     st.query_params.clear()
     st.query_params["run" if alone else "result"] = str(chosen)
-    if compare:
-        st.query_params["compare"] = compare
     return chosen, alone
 
 
@@ -86,11 +66,6 @@ def render() -> None:
     if results.empty:
         st.info("No result has been measured yet.")
         return
-    problem = bad_parameter()
-    if problem:
-        st.error(problem + " Open a result from a table, a chart or the id box below.")
-        st.query_params.clear()
-        return
     result_id, alone = _chosen_id(int(results["result_id"].max()))
     detail = cache.aggregate_detail(url, result_id)
     if detail is None:
@@ -99,8 +74,6 @@ def render() -> None:
         return
     record = _addressed(detail, result_id, alone)
     _header(record)
-    _standing(url, detail.result.result_id)
-    _compare(url, detail.result.result_id)
     if not alone:
         _runs(detail)
     _figures(record)
@@ -146,7 +119,6 @@ def _header(record: ResultRecord) -> None:
         f"measured {record.created_at:%Y-%m-%d %H:%M} UTC."
     )
     st.write(f"Rules: **{rules_label(r.rules)}**.")
-    _machine(e.machine)
     if not r.valid:
         st.error("Invalid, not ranked: " + "; ".join(r.invalid_reasons()) + ".")
     if record.shared_with:
@@ -208,20 +180,8 @@ FIGURES = (
     "latency_p50_ms",
     "latency_p99_ms",
     "throughput_sps",
-    "energy_j_per_sample",
-    "cost_usd_per_million",
-)
-# More figures, in a table under the boxes (per-query energy labelled with what a query is).
-MORE_FIGURES = (
-    "latency_p90_ms",
-    "latency_mean_ms",
     "energy_j_per_query",
-    "avg_power_w",
-    "energy_cost_usd_per_million",
-    "gflops_per_s",
-    "roofline_fraction",
-    "model_size_mb",
-    "peak_rss_mb",
+    "cost_usd_per_million",
 )
 
 
@@ -232,51 +192,6 @@ def _figures(record: ResultRecord) -> None:
     for col, (label, value, help_text) in zip(cols, boxes, strict=True):
         col.metric(label, value, help=help_text)
     st.caption(_intervals(record))
-    _more(record)
-
-
-def _more(record: ResultRecord) -> None:
-    """Every other stored figure with its 95 % CI inline; per-query figures say what a query
-    is in this scenario (:meth:`tournament.harness.Scenario.query_unit`)."""
-    import pandas as pd
-
-    unit = _query_unit(record)
-    rows = []
-    for name in MORE_FIGURES:
-        est = record.figure(name)
-        if est is None:
-            continue
-        text = shown_label(name)
-        if metric(name).per is Per.QUERY:
-            text += f", a query being one {unit}" if unit != "query" else ""
-        rows.append({"figure": text, "value": _cell_of(name, est), "how": _how(est)})
-    if rows:
-        with st.expander("Every other figure", expanded=False):
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-def _query_unit(record: ResultRecord) -> str:
-    from tournament import harness
-
-    if record.scenario not in harness.names():
-        return "query"
-    return harness.get(record.scenario).query_unit(record.entry.batch_size)
-
-
-def _how(est: Estimate) -> str:
-    tag = f"{ESTIMATE_TAG}: " if est.provenance.value == ESTIMATED else ""
-    return tag + est.provenance.value + (f" ({est.method})" if est.method else "")
-
-
-def _cell_of(name: str, est: Estimate) -> str:
-    """``value [low, high]`` of metric ``name`` in its shown unit, ``(few)`` when lacking."""
-    if est.insufficient:
-        return f"{FEW} {est.insufficient}"
-    text = fmt(name, est.value)
-    if est.has_interval:
-        low, high = est.bounds()
-        text += " " + ci_text(name, low, high)
-    return text
 
 
 def _intervals(record: ResultRecord) -> str:
@@ -288,10 +203,10 @@ def _intervals(record: ResultRecord) -> str:
         if est is None:
             continue
         if est.insufficient:
-            few.append(f"{shown_label(name)}: {est.insufficient}")
+            few.append(f"{metric(name).label}: {est.insufficient}")
         elif est.has_interval:
             low, high = est.bounds()
-            parts.append(f"{shown_label(name)} {ci_text(name, low, high)}")
+            parts.append(f"{metric(name).label} [{_num(low)}, {_num(high)}]")
             kinds.add(est.interval.value if est.interval else "")
     text = ""
     if parts:
@@ -303,9 +218,10 @@ def _intervals(record: ResultRecord) -> str:
 
 
 def _figure_box(record: ResultRecord, name: str) -> tuple[str, str, str | None]:
+    m = metric(name)
     est = record.figure(name)
     if est is None:
-        return shown_label(name), "-", "not known for this result"
+        return m.label, "-", "not known for this result"
     tag = f" {ESTIMATE_TAG}" if est.provenance.value == ESTIMATED else ""
     parts = []
     if est.has_interval:
@@ -314,16 +230,8 @@ def _figure_box(record: ResultRecord, name: str) -> tuple[str, str, str | None]:
         parts.append(f"95% CI [{low:.4g}, {high:.4g}], {kind}")
     parts.append(est.provenance.value + (f": {est.method}" if est.method else ""))
     if est.insufficient:  # never a plain number: say why it lacks evidence
-        return (
-            f"{shown_label(name)}{tag}",
-            FEW,
-            f"insufficient: {est.insufficient}; " + "; ".join(parts),
-        )
-    value = fmt(name, est.value)
-    if est.has_interval:
-        low, high = est.bounds()
-        value += " " + ci_text(name, low, high)
-    return f"{shown_label(name)}{tag}", value, "; ".join(parts)
+        return f"{m.label}{tag}", FEW, f"insufficient: {est.insufficient}; " + "; ".join(parts)
+    return f"{m.label}{tag}", _num(est.value), "; ".join(parts)
 
 
 def _quality_box(record: ResultRecord) -> tuple[str, str, str | None]:
@@ -331,8 +239,8 @@ def _quality_box(record: ResultRecord) -> tuple[str, str, str | None]:
     ratio = q.ratio
     share = f"{ratio:.2%}" if ratio is not None else "an unknown share"
     return (
-        quality_name(q.label, q.metric),
-        f"{q.value:.4f}" + (f" ({share})" if ratio is not None else ""),
+        q.label or q.metric,
+        f"{q.value:.4f}",
         f"{share} of the fp32 reference {q.reference:.4f}; the gate asks {q.target_ratio:.2%}",
     )
 
@@ -414,96 +322,9 @@ def _configuration(record: ResultRecord) -> None:
         st.json(dict(r.environment))
     with st.expander("Measurement rules"):
         st.json(dict(r.rules))
-    with st.expander("Artifact", expanded=True):
-        _artifact(r.artifact)
-
-
-def _artifact(artifact: Artifact) -> None:
-    """The artifact's size, hash and how it was made (quantizer details first)."""
-    size = artifact.bytes
-    st.write(
-        f"**{size / 2**20:,.2f} MiB** ({size:,} bytes), sha256 `{artifact.sha256}`"
-        if size
-        else f"size not recorded, sha256 `{artifact.sha256}`"
-    )
-    details = dict(artifact.details)
-    quantizer = details.pop("quantizer", None)
-    if isinstance(quantizer, dict):
-        st.write("Quantizer:")
-        st.json(quantizer)
-    st.json(details, expanded=False)
-
-
-def _machine(machine_id: str) -> None:
-    """The machine's registered hardware in one line (or that it is not registered)."""
-    row = ui.machines(database_url()).get(machine_id)
-    if row is None:
-        st.caption(f"Machine `{machine_id}` is not registered: its hardware is unknown.")
-        return
-    price = row.get("USD/h")
-    st.caption(
-        f"Machine `{machine_id}`: {row.get('CPU') or 'CPU unknown'}, "
-        f"{row.get('cores') or '?'} cores, accelerator {row.get('accelerator')}, "
-        + (f"{price:g} USD/h." if isinstance(price, int | float) else "price not given.")
-    )
-
-
-def _standing(url: str, result_id: int) -> None:
-    """Its rank and tie group among the results it is ranked with (same rules, workload,
-    scenario, machine and round), as the Round leaderboard ranks them."""
-    results = cache.results(url)
-    row = results[results["result_id"] == result_id]
-    if row.empty:
-        return
-    first = row.iloc[0]
-    keys = ("rules_key", "workload", "scenario", "machine", "round_name")
-    mask = results["result_id"].notna()
-    for key in keys:
-        mask &= results[key] == first[key]
-    group = ranked(results[mask], cache.records(url))
-    mine = group[group["result_id"] == result_id].iloc[0]
-    on = mine["ranked_on"]
-    where = f"of {len(group)} in round {first['round_name'] or '-'} on {first['machine']}"
-    if mine["rank"] is None or mine["rank"] != mine["rank"]:
-        st.write(f"**Not ranked** ({where}): it is invalid.")
-        return
-    tie = f", tied with {int(mine['tie_size']) - 1} other(s)" if mine["tied"] else ""
-    st.write(
-        f"**Rank {int(mine['rank'])}**{tie} {where}, on {shown_label(on) if on else '?'}; "
-        f"Pareto rank {int(mine['pareto_rank'])}."
-    )
-
-
-def _compare(url: str, result_id: int) -> None:
-    """Side by side: this result and the others chosen (``?compare=1,2,3`` or the box)."""
-
-    results = cache.results(url)
-    raw = st.query_params.get("compare") or ""
-    asked = [int(p) for p in raw.split(",") if p.strip().isdigit()]
-    index = cache.run_index(url)
-    firsts = list(dict.fromkeys(index.get(i, i) for i in asked if i in index))
-    options = results["result_id"].astype(int).tolist()
-    names = dict(zip(options, results["entry"].astype(str), strict=True))
-    chosen = st.multiselect(
-        "Compare with",
-        options,
-        default=[i for i in firsts if i != result_id and i in names],
-        format_func=lambda i: f"#{i} {names.get(i, '?')}",
-        key="entry_compare",
-        help="Results to show side by side with this one.",
-    )
-    if not chosen:
-        return
-    ids = [result_id, *[int(i) for i in chosen if int(i) != result_id]]
-    rows = results.set_index("result_id").loc[ids].reset_index()
-    table = rows.assign(rank=None, tied=False, pareto_rank=None, tie_size=0, ranked_on=None)
-    shown = display_table(table).drop(
-        columns=["rank", "tie group", "Pareto rank", "ranked on", "figure", "95% CI"]
-    )
-    st.subheader(f"Side by side ({len(ids)} results)")
-    st.dataframe(
-        shown.set_index("entry").T.astype(str), width="stretch", height=ui.table_height(20)
-    )
+    with st.expander("Artifact"):
+        st.write(f"sha256 `{r.artifact.sha256}`")
+        st.json(dict(r.artifact.details))
 
 
 if __name__ == "__main__":

@@ -16,20 +16,8 @@ from leaderboard.data import cache
 from leaderboard.data.source import Signature, database_url
 from leaderboard.filters import Filters, apply_filters
 from leaderboard.metrics import FEW, label, metric
-from leaderboard.standings import STANDING_FIGURES, has_standings, standings_table
-from leaderboard.table import (
-    BY_SCENARIO,
-    CI_FIGURES,
-    FIGURE,
-    FIGURE_CI,
-    FIGURES,
-    RANKED_ON,
-    display_table,
-    ranked,
-    result_ids,
-    to_csv,
-    with_hardware,
-)
+from leaderboard.standings import has_standings, standings_table
+from leaderboard.table import BY_SCENARIO, display_table, ranked, to_csv
 
 RANK_CHOICES = (
     BY_SCENARIO,
@@ -38,7 +26,7 @@ RANK_CHOICES = (
     "latency_p99_ms",
     "throughput_sps",
     "cost_usd_per_million",
-    "energy_j_per_sample",
+    "energy_j_per_query",
 )
 EXPLAINED = (
     "A row is a result: the runs of one configuration x scenario x machine under one set of "
@@ -49,7 +37,7 @@ EXPLAINED = (
     "rows into fronts over the primary metric, cost, energy and quality (1 = not dominated). "
     f"{FEW} instead of a figure: too few queries for that percentile (the CI column says how "
     "many); a contended or otherwise invalid result is listed unranked with its reason. Click "
-    "a column header to sort, a row to open its Entry detail page."
+    "a column header to sort."
 )
 
 
@@ -96,31 +84,19 @@ def render() -> None:
 
 
 def _group_table(table: pd.DataFrame, rules: str, index: int, *, several: bool) -> None:
-    """One rules group's ranked table, labelled with its rules, and its CSV download; a click
-    on a row opens that result's Entry detail page."""
+    """One rules group's ranked table, labelled with its rules, and its CSV download."""
     st.subheader(f"Rules: {rules}")
     if several:
         st.caption(
             f"{len(table)} result(s) measured under these rules, ranked among themselves only."
         )
-    whole = table.reset_index(drop=True)
-    shown = ui.paged(whole, f"lb_table_{index}")
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        height=ui.table_height(len(shown)),
-        column_config=_columns(),
-        key=f"lb_table_{index}",
-        on_select="rerun",
-        selection_mode="single-row",
+    shown = table.reset_index(drop=True)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=_columns(), key=f"lb_table_{index}"
     )
-    rows = ui.selected_rows(event)
-    if rows:
-        ui.open_entry([result_ids(shown)[rows[0]]])
     st.download_button(
         "Download CSV of this table",
-        partial(to_csv, whole),  # built when clicked, not on every rerun
+        partial(to_csv, shown),  # built when clicked, not on every rerun
         file_name=f"tourney-leaderboard-{index + 1}.csv" if index else "tourney-leaderboard.csv",
         mime="text/csv",
         key="lb_csv" if index == 0 else f"lb_csv_{index}",
@@ -142,14 +118,7 @@ def _official(rounds: pd.DataFrame, filters: Filters) -> None:
         "scenario x machine x accuracy class, one result per entry (the aggregate of its runs), "
         f"gated, ranked with ties and Pareto ranks. {missing} entry-group(s) had no result."
     )
-    official = standings_table(ranking, filters)
-    st.dataframe(
-        official,
-        hide_index=True,
-        height=ui.table_height(len(official)),
-        column_config=_columns(),
-        key="lb_official",
-    )
+    st.dataframe(standings_table(ranking, filters), hide_index=True, key="lb_official")
     st.subheader("Every result of the round, ranked live")
 
 
@@ -166,23 +135,17 @@ def _table(
     """The shown table and its count of valid rows, for one database version and selection."""
     shown = apply_filters(cache.results(url), filters)
     ranks = ranked(shown, cache.records(url), primary, target_ratio=filters.accuracy_class)
-    return with_hardware(display_table(ranks), ui.machines(url)), int(ranks["valid"].sum())
+    return display_table(ranks), int(ranks["valid"].sum())
 
 
 def _columns() -> dict[str, Any]:
-    """Column settings: identity pinned, figures to their significant digits, links."""
     number, text = st.column_config.NumberColumn, st.column_config.TextColumn
     few = f"; empty when the figure lacks evidence ({FEW} in its CI column says why)"
     ci = (
         "95% interval: over the result's runs (interval: between N runs) or, for one run, over "
         "its queries only (within one run)"
     )
-    columns: dict[str, Any] = {
-        "rank": number(pinned=True, width=50, format="%d", help="Blank: not ranked (invalid)"),
-        "entry": text(pinned=True, width="medium", help="team/name of the submission"),
-        RANKED_ON: text(width="small", help="The metric this row is ranked on"),
-        FIGURE: number(format="%g", width="small", help="Its value" + few),
-        FIGURE_CI: text(width="small", help=ci),
+    return {
         "gate": text(
             help="VALID, or INVALID with the reasons (contended, gate missed, ...)", width="medium"
         ),
@@ -193,20 +156,17 @@ def _columns() -> dict[str, Any]:
             help="CPU share other processes took in the most contended run, and the largest "
             "drift of the machine's speed index over the runs (blank: not measured)"
         ),
-        "configuration": text(help="variant, runtime, quantization, batch size"),
-        "full configuration": text(width="large"),
-        "result": st.column_config.LinkColumn(
-            "result", display_text=r"entry\?result=(\d+)", help="Open its Entry detail page"
-        ),
-        "quality": number(format="%g"),
-        "USD/h": number(format="%g", help="Price of an hour of the machine (blank: not given)"),
+        "p50 ms": number(format="%.4g", help="Median latency" + few),
+        "p50 95% CI": text(help=ci),
+        "p99 ms": number(format="%.4g", help="99th percentile latency" + few),
+        "p99 95% CI": text(help=ci),
+        "samples/s": number(format="%.4g", help="Throughput" + few),
+        "samples/s 95% CI": text(help=ci),
+        "quality": number(format="%.4f"),
+        "quality / fp32": number(format="percent"),
+        "J/query": number(format="%.3g"),
+        "USD/M samples": number(format="%.3g"),
     }
-    for key in (*FIGURES, *STANDING_FIGURES):
-        m = metric(key)
-        columns[label(key)] = number(format="%g", help=m.description + few)
-    for key in CI_FIGURES:
-        columns[f"{label(key)} 95% CI"] = text(help=ci)
-    return columns
 
 
 if __name__ == "__main__":
