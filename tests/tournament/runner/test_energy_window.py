@@ -7,14 +7,7 @@ import pytest
 from tournament.results import Result
 from tournament.runner.measure import measure
 
-DOC = {
-    "team": "t",
-    "name": "n",
-    "workload": "digits-cnn",
-    "variant": "small",
-    "runtime": "onnxruntime",
-    "quantization": "fp32",
-}
+from .test_measure import DOC
 
 
 def test_the_meter_window_is_the_timed_window() -> None:
